@@ -1,0 +1,64 @@
+#include "cli/worker_command.hpp"
+
+#include <csignal>
+#include <iostream>
+
+#include "common/logging.hpp"
+#include "runtime/worker.hpp"
+
+namespace sluice {
+
+namespace {
+
+struct WorkerOptions {
+  std::string config;
+  std::vector<std::string> connectors;
+};
+
+// Blocks SIGINT/SIGTERM in every thread and waits for one in the calling thread.
+int waitForShutdownSignal() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  int sig = 0;
+  sigwait(&set, &sig);
+  return sig;
+}
+
+void blockShutdownSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+}  // namespace
+
+void addWorkerCommand(CLI::App& app) {
+  auto opts = std::make_shared<WorkerOptions>();
+  auto* cmd = app.add_subcommand("worker", "Run the worker (REST API, connectors, plugins)");
+  cmd->add_option("config", opts->config, "Worker config (YAML)")->required();
+  cmd->add_option("connectors", opts->connectors, "Connector configs (JSON) to create at start");
+  cmd->callback([opts] {
+    auto config = WorkerConfig::load(opts->config);
+    if (!config.ok()) {
+      std::cerr << "sluice: " << config.error() << "\n";
+      throw CLI::RuntimeError(2);
+    }
+    initLogging(config->get("log.level", "info"));
+    blockShutdownSignals();  // before any thread starts, so only sigwait sees them
+    Worker worker(std::move(config.value()));
+    auto started = worker.start();
+    if (!started.ok()) {
+      std::cerr << "sluice: " << started.error() << "\n";
+      throw CLI::RuntimeError(1);
+    }
+    int sig = waitForShutdownSignal();
+    logger("sluice.worker")->info("received signal {}, shutting down", sig);
+    worker.stop();
+  });
+}
+
+}  // namespace sluice
