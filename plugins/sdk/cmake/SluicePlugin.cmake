@@ -32,3 +32,18 @@ function(sluice_add_plugin)
   target_link_options(${ARG_NAME} PRIVATE "LINKER:--version-script=${SLUICE_SDK_DIR}/cmake/sluice_plugin.map")
   set_property(TARGET ${ARG_NAME} APPEND PROPERTY LINK_DEPENDS "${SLUICE_SDK_DIR}/cmake/sluice_plugin.map")
 endfunction()
+
+# sluice_add_plugin_core(NAME <target> SOURCES <files...> [LIBRARIES <libs...>])
+#
+# A static, position-independent library with a plugin's internals (generator, window state...),
+# linked into the plugin's MODULE and into the unit tests, so the logic can be tested directly as
+# well as through dlopen.
+function(sluice_add_plugin_core)
+  cmake_parse_arguments(ARG "" "NAME" "SOURCES;LIBRARIES" ${ARGN})
+  add_library(${ARG_NAME} STATIC ${ARG_SOURCES})
+  set_target_properties(${ARG_NAME} PROPERTIES POSITION_INDEPENDENT_CODE ON
+    CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON)
+  target_include_directories(${ARG_NAME} PUBLIC "${SLUICE_SDK_DIR}/include" "${CMAKE_CURRENT_SOURCE_DIR}")
+  target_link_libraries(${ARG_NAME} PUBLIC ${ARG_LIBRARIES})
+  set_property(GLOBAL APPEND PROPERTY SLUICE_PLUGIN_CORE_LIBS ${ARG_NAME})
+endfunction()

@@ -1,0 +1,68 @@
+#pragma once
+// Pipeline: one task's data path, source -> transforms -> sink, as Kafka Connect runs it.
+//
+//  * A source connector (connector.class names a source plugin) writes through `sluice.sink.class`
+//    (default "kafka-sink"), exactly as Connect's worker producer does.
+//  * A sink connector (connector.class names a sink plugin) reads through `sluice.source.class`
+//    (default "kafka-source": group connect-<name>, topics / topics.regex).
+//  * So naming kafka-source as connector.class gives a Kafka-to-Kafka pipeline in one connector.
+//
+// Delivery: a source offset is written to the OffsetStore only after the sink acknowledged the
+// record (flush() succeeded), and never past an input offset a stateful transform still holds.
+//
+// Threading: build/start/runOnce/commit/close are called from the task's own thread; stop() may
+// come from any thread and makes a blocked runOnce() return soon.
+#include <map>
+#include <memory>
+#include <string>
+
+#include "common/result.hpp"
+#include "config/worker_config.hpp"
+#include "plugin/plugin_registry.hpp"
+#include "runtime/offset_store.hpp"
+
+namespace sluice {
+
+struct PipelineSpec {
+  std::string connector;                      // connector name
+  int taskId = 0;
+  int taskCount = 1;
+  int generation = 0;                         // bumps on every (re)configuration
+  std::map<std::string, std::string> config;  // the connector's validated config, defaults filled in
+  const WorkerConfig* worker = nullptr;       // bootstrap.servers, producer.*, consumer.*, converters
+  PluginRegistry* plugins = nullptr;
+  OffsetStore* offsets = nullptr;
+};
+
+// Counters a task exposes (REST status, the demo's progress line, benchmarks).
+struct PipelineMetrics {
+  uint64_t recordsPolled = 0;
+  uint64_t recordsWritten = 0;
+  uint64_t recordsFiltered = 0;  // transforms emitted nothing
+  uint64_t errorsTolerated = 0;
+};
+
+class Pipeline {
+ public:
+  virtual ~Pipeline() = default;
+  // Creates every plugin instance (not started). Errors name the plugin and the reason.
+  static Result<std::unique_ptr<Pipeline>> build(const PipelineSpec& spec);
+
+  // Starts sink, transforms, then source. On error the pipeline is unusable; call close().
+  virtual Result<bool> start() = 0;
+  // One iteration: poll the source (up to timeoutMs), run the transforms, put into the sink, and
+  // flush + commit offsets when the commit interval has passed. Returns false once the source has
+  // ended and everything it produced was delivered. An error fails the task (the message is its trace).
+  virtual Result<bool> runOnce(int timeoutMs) = 0;
+  // Flushes the sink and commits offsets now (pause, shutdown).
+  virtual Result<bool> commit() = 0;
+  // Any thread: unblocks runOnce.
+  virtual void stop() = 0;
+  // Stops and destroys the plugin instances (source first), after a final commit attempt.
+  virtual void close() = 0;
+  virtual PipelineMetrics metrics() const = 0;
+  // Topics records were written to or read from (GET /connectors/{c}/topics).
+  virtual std::vector<std::string> activeTopics() const = 0;
+};
+
+}  // namespace sluice
