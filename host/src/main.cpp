@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include "cli/kafka_command.hpp"
 #include "cli/plugins_command.hpp"
 #include "cli/worker_command.hpp"
 #include "common/version.hpp"
@@ -14,6 +15,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   sluice::addWorkerCommand(app);
   sluice::addPluginsCommand(app);
+  sluice::addKafkaCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }
