@@ -52,13 +52,16 @@ class Pipeline {
   virtual Result<bool> start() = 0;
   // One iteration: poll the source (up to timeoutMs), run the transforms, put into the sink, and
   // flush + commit offsets when the commit interval has passed. Returns false once the source has
-  // ended and everything it produced was delivered. An error fails the task (the message is its trace).
+  // ended and everything it produced was committed; keep calling it even then (it only ticks the
+  // transforms and commits, sleeping up to 100 ms). An error fails the task (the message is its
+  // trace) and the pipeline refuses to commit from then on.
   virtual Result<bool> runOnce(int timeoutMs) = 0;
   // Flushes the sink and commits offsets now (pause, shutdown).
   virtual Result<bool> commit() = 0;
   // Any thread: unblocks runOnce.
   virtual void stop() = 0;
-  // Stops and destroys the plugin instances (source first), after a final commit attempt.
+  // Stops and destroys the plugin instances (source first). Does not commit: call commit() first
+  // for a graceful stop (pause, shutdown, reconfiguration).
   virtual void close() = 0;
   virtual PipelineMetrics metrics() const = 0;
   // Topics records were written to or read from (GET /connectors/{c}/topics).

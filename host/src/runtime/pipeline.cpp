@@ -1,0 +1,452 @@
+#include "runtime/pipeline.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <unordered_map>
+
+#include "common/logging.hpp"
+#include "config/config_validator.hpp"
+#include "plugin/plugin_instance.hpp"
+#include "runtime/converters.hpp"
+#include "runtime/dead_letter_queue.hpp"
+#include "runtime/transform_chain.hpp"
+
+namespace sluice {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using Config = std::map<std::string, std::string>;
+
+std::string get(const Config& c, const std::string& k, const std::string& fallback = "") {
+  auto it = c.find(k);
+  return it == c.end() ? fallback : it->second;
+}
+
+std::string_view text(sluice_bytes b) { return b.data ? std::string_view(reinterpret_cast<const char*>(b.data), b.len) : ""; }
+
+int64_t nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// Copies every key under `prefix` into `out` as `newPrefix + rest`.
+void copyPrefixed(const Config& from, const std::string& prefix, const std::string& newPrefix, Config& out) {
+  for (auto it = from.lower_bound(prefix); it != from.end() && it->first.rfind(prefix, 0) == 0; ++it)
+    out[newPrefix + it->first.substr(prefix.size())] = it->second;
+}
+
+// Where a source record came from, for committing once the sink has it.
+struct KafkaPosition {
+  int64_t processed = -1;  // highest offset fully processed and handed to the sink
+  int64_t committed = -1;  // highest offset acknowledged to the source
+};
+
+class PipelineImpl : public Pipeline {
+ public:
+  explicit PipelineImpl(const PipelineSpec& spec) : spec_(spec), log_(logger("sluice.task")) {}
+  ~PipelineImpl() override { close(); }
+
+  Result<bool> init();
+  Result<bool> start() override;
+  Result<bool> runOnce(int timeoutMs) override;
+  Result<bool> commit() override;
+  void stop() override;
+  void close() override;
+  PipelineMetrics metrics() const override {
+    PipelineMetrics m;
+    m.recordsPolled = polled_.load();
+    m.recordsWritten = written_.load();
+    m.recordsFiltered = filtered_.load();
+    m.errorsTolerated = tolerated_.load();
+    return m;
+  }
+  std::vector<std::string> activeTopics() const override {
+    std::lock_guard<std::mutex> lock(topicsMutex_);
+    return {topics_.begin(), topics_.end()};
+  }
+
+ private:
+  Result<PluginInstancePtr> createPlugin(PluginPtr plugin, Config props);
+  Result<bool> step(int timeoutMs);
+  Result<bool> processPolled();
+  Result<bool> handleRecordError(const sluice_record& original, const std::string& stage, const std::string& className,
+                                 const std::string& message);
+  Result<bool> convertOutputs(const RecordBatch& in, RecordBatch& out);
+  Result<bool> deliver(const RecordBatch& batch);
+  void notePosition(const sluice_record& r);
+  void noteTopic(sluice_bytes topic);
+  std::string name() const { return spec_.connector + "-" + std::to_string(spec_.taskId); }
+
+  PipelineSpec spec_;
+  std::shared_ptr<spdlog::logger> log_;
+  bool connectorIsSink_ = false;  // converters run on input (sink connector) or output (source)
+  PluginInstancePtr source_;
+  PluginInstancePtr sink_;
+  std::unique_ptr<TransformChain> transforms_;
+  std::unique_ptr<Converter> keyConverter_, valueConverter_;
+  bool passThroughConverters_ = true;
+  std::unique_ptr<DeadLetterQueue> dlq_;
+  bool tolerateAll_ = false;
+  bool logErrors_ = false, logMessages_ = false;
+  int64_t commitIntervalMs_ = 10000;
+  Clock::time_point lastCommit_ = Clock::now(), lastTick_ = Clock::now();
+  bool ended_ = false;
+  bool failed_ = false;  // after an error nothing is committed: the failed batch was not delivered
+  std::atomic<bool> stopping_{false};
+  bool closed_ = false;
+
+  // Reused buffers: steady state allocates nothing per record.
+  RecordBatch polled_batch_, transformed_, converted_, converting_;
+  std::string keyScratch_, valueScratch_;
+
+  // Positions waiting for the next successful flush: source partition JSON -> offset JSON.
+  std::unordered_map<std::string, std::string> pendingSourceOffsets_;
+  std::map<std::pair<std::string, int32_t>, KafkaPosition> kafkaPositions_;
+
+  std::atomic<uint64_t> polled_{0}, written_{0}, filtered_{0}, tolerated_{0};
+  mutable std::mutex topicsMutex_;
+  std::set<std::string> topics_;
+  std::string lastTopic_;
+};
+
+Result<PluginInstancePtr> PipelineImpl::createPlugin(PluginPtr plugin, Config props) {
+  auto validated = validateConfig(plugin->config, props);
+  if (validated.errorCount() > 0) return Error{plugin->name + ": " + validated.allErrors().front()};
+  OffsetStore* store = spec_.offsets;
+  std::string connector = spec_.connector;
+  HostContext::OffsetReader reader;
+  if (store) reader = [store, connector](const std::string& partition) { return store->read(connector, partition); };
+  return PluginInstance::create(plugin, validated.effective, reader);
+}
+
+Result<bool> PipelineImpl::init() {
+  const Config& c = spec_.config;
+  const WorkerConfig& worker = *spec_.worker;
+  std::string cls = get(c, "connector.class");
+  PluginPtr connectorPlugin = spec_.plugins->find(cls);
+  if (!connectorPlugin)
+    return Error{"Failed to find any class that implements Connector and which name matches " + cls};
+  if (connectorPlugin->kind == SLUICE_KIND_TRANSFORM)
+    return Error{cls + " is a transform plugin; connector.class must name a source or sink plugin"};
+  connectorIsSink_ = connectorPlugin->kind == SLUICE_KIND_SINK;
+
+  PluginPtr sourcePlugin = connectorPlugin, sinkPlugin = connectorPlugin;
+  if (connectorIsSink_) {
+    std::string name = get(c, "sluice.source.class", "kafka-source");
+    sourcePlugin = spec_.plugins->find(name);
+    if (!sourcePlugin || sourcePlugin->kind != SLUICE_KIND_SOURCE) return Error{"no source plugin named " + name + " to feed the sink connector"};
+  } else {
+    std::string name = get(c, "sluice.sink.class", "kafka-sink");
+    sinkPlugin = spec_.plugins->find(name);
+    if (!sinkPlugin || sinkPlugin->kind != SLUICE_KIND_SINK) return Error{"no sink plugin named " + name + " to write the source connector's records"};
+  }
+
+  // Every plugin sees the connector config plus the task identity, as Connect's task configs do.
+  Config base = c;
+  base["name"] = spec_.connector;
+  base["task.id"] = std::to_string(spec_.taskId);
+  base["task.count"] = std::to_string(spec_.taskCount);
+  base["task.generation"] = std::to_string(spec_.generation);
+  base["bootstrap.servers"] = worker.bootstrapServers();
+
+  Config sourceProps = base;  // the consumer side: kafka-source keys
+  sourceProps["group.id"] = "connect-" + spec_.connector;
+  for (const auto& [k, v] : worker.withPrefix("consumer.")) sourceProps["consumer." + k] = v;
+  copyPrefixed(c, "consumer.override.", "consumer.", sourceProps);
+  Config sinkProps = base;  // the producer side: kafka-sink keys
+  for (const auto& [k, v] : worker.withPrefix("producer.")) sinkProps["producer." + k] = v;
+  copyPrefixed(c, "producer.override.", "producer.", sinkProps);
+
+  auto source = createPlugin(sourcePlugin, sourceProps);
+  if (!source.ok()) return Error{source.error()};
+  source_ = std::move(source.value());
+  auto sink = createPlugin(sinkPlugin, sinkProps);
+  if (!sink.ok()) return Error{sink.error()};
+  sink_ = std::move(sink.value());
+
+  auto chain = TransformChain::build(c, *spec_.plugins);
+  if (!chain.ok()) return Error{chain.error()};
+  transforms_ = std::move(chain.value());
+
+  // Converters: connector settings override the worker's (Connect).
+  for (auto [which, target] : {std::pair{"key.converter", &keyConverter_}, std::pair{"value.converter", &valueConverter_}}) {
+    std::string prefix = std::string(which) + ".";
+    std::string cls2 = get(c, which, worker.get(which));
+    Config settings = worker.withPrefix(prefix);
+    for (const auto& [k, v] : c)
+      if (k.rfind(prefix, 0) == 0) settings[k.substr(prefix.size())] = v;
+    auto converter = makeConverter(cls2, settings);
+    if (!converter.ok()) return Error{std::string(which) + ": " + converter.error()};
+    *target = std::move(converter.value());
+    if (!cls2.empty() && cls2.find("String") == std::string::npos && cls2.find("ByteArray") == std::string::npos)
+      passThroughConverters_ = false;
+  }
+
+  tolerateAll_ = get(c, "errors.tolerance", "none") == "all";
+  logErrors_ = get(c, "errors.log.enable") == "true";
+  logMessages_ = get(c, "errors.log.include.messages") == "true";
+  commitIntervalMs_ = worker.getLong("offset.flush.interval.ms", 10000);
+  std::string dlqTopic = get(c, "errors.deadletterqueue.topic.name");
+  if (connectorIsSink_ && !dlqTopic.empty()) {
+    Config producer = worker.withPrefix("producer.");
+    auto dlq = DeadLetterQueue::open(worker.bootstrapServers(), dlqTopic, get(c, "errors.deadletterqueue.context.headers.enable") == "true",
+                                     producer);
+    if (!dlq.ok()) return Error{dlq.error()};
+    dlq_ = std::move(dlq.value());
+  }
+  return true;
+}
+
+Result<bool> PipelineImpl::start() {
+  // Downstream first, so nothing the source produces finds its consumer missing.
+  if (sink_->start() != SLUICE_OK) return Error{sink_->error()};
+  auto t = transforms_->start();
+  if (!t.ok()) return t;
+  if (source_->start() != SLUICE_OK) return Error{source_->error()};
+  log_->info("{} started: {} -> {}{} -> {}", name(), source_->plugin().name, transforms_->empty() ? "" : "transforms -> ",
+             connectorIsSink_ ? "" : "converters", sink_->plugin().name);
+  return true;
+}
+
+void PipelineImpl::noteTopic(sluice_bytes topic) {
+  std::string_view t = text(topic);
+  if (t.empty() || t == lastTopic_) return;
+  lastTopic_ = std::string(t);
+  std::lock_guard<std::mutex> lock(topicsMutex_);
+  topics_.insert(lastTopic_);
+}
+
+void PipelineImpl::notePosition(const sluice_record& r) {
+  if (r.kafka_offset >= 0) {
+    auto& pos = kafkaPositions_[{std::string(text(r.topic)), r.partition}];
+    if (r.kafka_offset > pos.processed) pos.processed = r.kafka_offset;
+  } else if (r.source_partition.data && r.source_offset.data) {
+    pendingSourceOffsets_[std::string(text(r.source_partition))] = std::string(text(r.source_offset));
+  }
+}
+
+Result<bool> PipelineImpl::handleRecordError(const sluice_record& original, const std::string& stage, const std::string& className,
+                                             const std::string& message) {
+  if (logErrors_) {
+    std::string where = std::string(text(original.topic)) + "-" + std::to_string(original.partition) + "@" + std::to_string(original.kafka_offset);
+    if (logMessages_)
+      log_->error("{}: error in stage {} ({}) for record {} key={} value={}: {}", name(), stage, className, where, text(original.key),
+                  text(original.value), message);
+    else
+      log_->error("{}: error in stage {} ({}) for record {}: {}", name(), stage, className, where, message);
+  }
+  if (!tolerateAll_)
+    return Error{"org.apache.kafka.connect.errors.ConnectException: Tolerance exceeded in error handler\nCaused by: " + message};
+  tolerated_++;
+  if (dlq_) {
+    auto sent = dlq_->send(original, ErrorContext{spec_.connector, spec_.taskId, stage, className, message});
+    if (!sent.ok()) return sent;
+  }
+  return true;
+}
+
+// Source connectors: serialise each output's key and value for Kafka.
+Result<bool> PipelineImpl::convertOutputs(const RecordBatch& in, RecordBatch& out) {
+  out.clear();
+  for (const auto& r : in.records()) {
+    std::string error;
+    sluice_record copy = r;
+    auto k = keyConverter_->toKafka(r.key, keyScratch_, error);
+    if (k == Converter::Outcome::kConverted) copy.key = {reinterpret_cast<const uint8_t*>(keyScratch_.data()), keyScratch_.size()};
+    auto v = k == Converter::Outcome::kFailed ? k : valueConverter_->toKafka(r.value, valueScratch_, error);
+    if (v == Converter::Outcome::kConverted) copy.value = {reinterpret_cast<const uint8_t*>(valueScratch_.data()), valueScratch_.size()};
+    if (k == Converter::Outcome::kFailed || v == Converter::Outcome::kFailed) {
+      auto handled = handleRecordError(r, k == Converter::Outcome::kFailed ? "KEY_CONVERTER" : "VALUE_CONVERTER", "converter", error);
+      if (!handled.ok()) return handled;
+      continue;
+    }
+    out.add(copy);
+  }
+  return true;
+}
+
+Result<bool> PipelineImpl::deliver(const RecordBatch& batch) {
+  if (batch.empty()) return true;
+  auto backoff = std::chrono::milliseconds(100);
+  for (;;) {
+    sluice_status s = sink_->put(batch.pointers());
+    if (s == SLUICE_OK) break;
+    if (s != SLUICE_RETRY) return Error{sink_->error()};
+    // Connect retries a RetriableException from put() until it succeeds or the task stops.
+    log_->warn("{}: {} (retrying in {} ms)", name(), sink_->error(), backoff.count());
+    for (auto waited = std::chrono::milliseconds(0); waited < backoff && !stopping_; waited += std::chrono::milliseconds(10))
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (stopping_) return Error{"stopped while retrying put"};
+    backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+  }
+  written_ += batch.size();
+  for (const auto& r : batch.records()) noteTopic(r.topic);
+  return true;
+}
+
+Result<bool> PipelineImpl::processPolled() {
+  polled_ += polled_batch_.size();
+  transformed_.clear();
+  bool sinkSideConversion = connectorIsSink_ && !passThroughConverters_;
+  for (const auto& original : polled_batch_.records()) {
+    if (connectorIsSink_) noteTopic(original.topic);
+    const sluice_record* input = &original;
+    sluice_record converted;
+    if (sinkSideConversion) {
+      std::string error;
+      converted = original;
+      auto k = keyConverter_->fromKafka(original.key, keyScratch_, error);
+      if (k == Converter::Outcome::kConverted) converted.key = {reinterpret_cast<const uint8_t*>(keyScratch_.data()), keyScratch_.size()};
+      auto v = k == Converter::Outcome::kFailed ? k : valueConverter_->fromKafka(original.value, valueScratch_, error);
+      if (v == Converter::Outcome::kConverted) converted.value = {reinterpret_cast<const uint8_t*>(valueScratch_.data()), valueScratch_.size()};
+      if (k == Converter::Outcome::kFailed || v == Converter::Outcome::kFailed) {
+        auto handled = handleRecordError(original, k == Converter::Outcome::kFailed ? "KEY_CONVERTER" : "VALUE_CONVERTER",
+                                         get(spec_.config, k == Converter::Outcome::kFailed ? "key.converter" : "value.converter"), error);
+        if (!handled.ok()) return handled;
+        notePosition(original);
+        continue;
+      }
+      input = &converted;
+    }
+    size_t before = transformed_.size();
+    auto applied = transforms_->apply(*input, transformed_);
+    if (!applied.ok()) {
+      auto handled = handleRecordError(original, "TRANSFORMATION", "transform", applied.error());
+      if (!handled.ok()) return handled;
+    } else if (transformed_.size() == before) {
+      filtered_++;
+    }
+    notePosition(original);
+  }
+  const RecordBatch* out = &transformed_;
+  if (!connectorIsSink_ && !passThroughConverters_) {
+    auto c = convertOutputs(transformed_, converted_);
+    if (!c.ok()) return c;
+    out = &converted_;
+  }
+  return deliver(*out);
+}
+
+Result<bool> PipelineImpl::runOnce(int timeoutMs) {
+  if (failed_) return Error{"the task has failed; restart it"};
+  auto result = step(timeoutMs);
+  if (!result.ok()) failed_ = true;
+  return result;
+}
+
+Result<bool> PipelineImpl::step(int timeoutMs) {
+  if (ended_) {
+    // The source is finished: keep ticking (windows may close on idle) and committing.
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::min(timeoutMs, 100)));
+  } else {
+    polled_batch_.clear();
+    sluice_status s = source_->poll(polled_batch_, timeoutMs);
+    if (s == SLUICE_END_OF_INPUT) {
+      ended_ = true;
+      log_->info("{}: source {} reached the end of its input", name(), source_->plugin().name);
+    } else if (s == SLUICE_RETRY) {
+      log_->warn("{}: {} (retrying)", name(), source_->error());
+    } else if (s != SLUICE_OK) {
+      return Error{source_->error()};
+    }
+    if (!polled_batch_.empty()) {
+      auto r = processPolled();
+      if (!r.ok()) return r;
+    }
+  }
+  auto now = Clock::now();
+  if (now - lastTick_ >= std::chrono::seconds(1)) {
+    lastTick_ = now;
+    transformed_.clear();
+    auto t = transforms_->tick(nowMs(), transformed_);
+    if (!t.ok()) return t;
+    if (!transformed_.empty()) {
+      const RecordBatch* out = &transformed_;
+      if (!connectorIsSink_ && !passThroughConverters_) {
+        auto c = convertOutputs(transformed_, converted_);
+        if (!c.ok()) return c;
+        out = &converted_;
+      }
+      auto d = deliver(*out);
+      if (!d.ok()) return d;
+    }
+  }
+  if (now - lastCommit_ >= std::chrono::milliseconds(commitIntervalMs_)) {
+    auto c = commit();
+    if (!c.ok()) return c;
+  }
+  return !ended_ || !pendingSourceOffsets_.empty();
+}
+
+Result<bool> PipelineImpl::commit() {
+  if (failed_) return Error{"not committing offsets of a failed task"};
+  lastCommit_ = Clock::now();
+  if (sink_->flush() != SLUICE_OK) {
+    failed_ = true;
+    return Error{sink_->error()};
+  }
+  if (dlq_) {
+    auto f = dlq_->flush(30000);
+    if (!f.ok()) return f;
+  }
+  // Everything handed to the sink is durable now; acknowledge it upstream.
+  for (const auto& [partition, offset] : pendingSourceOffsets_) {
+    if (spec_.offsets) spec_.offsets->write(spec_.connector, partition, offset);
+    sluice_record ack{};
+    ack.partition = -1;
+    ack.timestamp_ms = -1;
+    ack.kafka_offset = -1;
+    ack.source_partition = {reinterpret_cast<const uint8_t*>(partition.data()), partition.size()};
+    ack.source_offset = {reinterpret_cast<const uint8_t*>(offset.data()), offset.size()};
+    source_->delivered(ack, -1, -1);
+  }
+  pendingSourceOffsets_.clear();
+  for (auto& [tp, pos] : kafkaPositions_) {
+    int64_t upTo = pos.processed;
+    // Never acknowledge input a stateful transform still needs to rebuild an open window.
+    int64_t held = transforms_->heldOffset(tp.first, tp.second);
+    if (held >= 0) upTo = std::min(upTo, held - 1);
+    if (upTo <= pos.committed) continue;
+    sluice_record ack{};
+    ack.topic = {reinterpret_cast<const uint8_t*>(tp.first.data()), tp.first.size()};
+    ack.partition = tp.second;
+    ack.timestamp_ms = -1;
+    ack.kafka_offset = upTo;
+    source_->delivered(ack, tp.second, upTo);
+    pos.committed = upTo;
+  }
+  return true;
+}
+
+void PipelineImpl::stop() {
+  stopping_ = true;
+  if (source_) source_->stop();
+  if (transforms_) transforms_->stop();
+  if (sink_) sink_->stop();
+}
+
+void PipelineImpl::close() {
+  if (closed_) return;
+  closed_ = true;
+  // Source first: nothing new arrives while the rest winds down.
+  if (source_) source_->stop();
+  source_.reset();
+  transforms_.reset();
+  sink_.reset();
+  dlq_.reset();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Pipeline>> Pipeline::build(const PipelineSpec& spec) {
+  if (!spec.worker || !spec.plugins) return Error{"pipeline spec lacks the worker config or the plugin registry"};
+  auto p = std::make_unique<PipelineImpl>(spec);
+  auto ok = p->init();
+  if (!ok.ok()) return Error{ok.error()};
+  return std::unique_ptr<Pipeline>(std::move(p));
+}
+
+}  // namespace sluice

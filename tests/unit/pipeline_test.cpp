@@ -1,0 +1,119 @@
+// The pipeline (source -> transforms -> converters -> sink) driven with the fixture plugins through
+// the real loader: counts, offsets committed only at commit(), resume from committed offsets, and
+// failures reported with the plugin's own message.
+#include <gtest/gtest.h>
+
+#include "runtime/pipeline.hpp"
+
+namespace sluice {
+namespace {
+
+class PipelineTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_GT(registry_.scanDirectory(SLUICE_FIXTURE_DIR), 0u); }
+
+  Result<std::unique_ptr<Pipeline>> build(std::map<std::string, std::string> config) {
+    config.emplace("sluice.sink.class", "noop-sink");
+    spec_.connector = "c1";
+    spec_.config = config;
+    spec_.worker = &worker_;
+    spec_.plugins = &registry_;
+    spec_.offsets = &offsets_;
+    return Pipeline::build(spec_);
+  }
+
+  // Runs until `written` records reached the sink or 5 s passed.
+  void runUntil(Pipeline& p, uint64_t written) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (p.metrics().recordsWritten < written && std::chrono::steady_clock::now() < deadline) ASSERT_TRUE(p.runOnce(50).ok());
+  }
+
+  PluginRegistry registry_;
+  WorkerConfig worker_ = WorkerConfig::fromMap({{"offset.flush.interval.ms", "3600000"}});
+  MemoryOffsetStore offsets_;
+  PipelineSpec spec_;
+};
+
+TEST_F(PipelineTest, DeliversEveryRecordAndCommitsOffsetsOnlyAtCommit) {
+  auto p = build({{"connector.class", "NoopSource"}, {"max.records", "5"}, {"poll.interval.ms", "0"}});
+  ASSERT_TRUE(p.ok()) << p.error();
+  ASSERT_TRUE(p.value()->start().ok());
+  runUntil(*p.value(), 5);
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(p.value()->runOnce(10).ok());  // no more than max.records
+  EXPECT_EQ(p.value()->metrics().recordsWritten, 5u);
+  EXPECT_FALSE(offsets_.read("c1", "{\"source\":\"noop\"}").has_value()) << "offsets must wait for the sink's flush";
+  ASSERT_TRUE(p.value()->commit().ok());
+  EXPECT_EQ(offsets_.read("c1", "{\"source\":\"noop\"}").value_or(""), "{\"position\":4}");
+  EXPECT_EQ(p.value()->activeTopics(), std::vector<std::string>{"noop"});
+}
+
+TEST_F(PipelineTest, ResumesFromTheCommittedOffset) {
+  offsets_.write("c1", "{\"source\":\"noop\"}", "{\"position\":6}");
+  auto p = build({{"connector.class", "noop-source"}, {"max.records", "10"}, {"poll.interval.ms", "0"}});
+  ASSERT_TRUE(p.ok()) << p.error();
+  ASSERT_TRUE(p.value()->start().ok());
+  runUntil(*p.value(), 3);
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(p.value()->runOnce(10).ok());
+  EXPECT_EQ(p.value()->metrics().recordsWritten, 3u) << "records 7, 8 and 9 remain after position 6";
+  ASSERT_TRUE(p.value()->commit().ok());
+  EXPECT_EQ(offsets_.read("c1", "{\"source\":\"noop\"}").value_or(""), "{\"position\":9}");
+}
+
+TEST_F(PipelineTest, RunsTheTransformChain) {
+  auto p = build({{"connector.class", "noop-source"},
+                  {"max.records", "4"},
+                  {"poll.interval.ms", "0"},
+                  {"transforms", "a, b"},
+                  {"transforms.a.type", "noop-transform"},
+                  {"transforms.b.type", "noop-transform"},
+                  {"transforms.b.predicate", "isNoop"},
+                  {"predicates", "isNoop"},
+                  {"predicates.isNoop.type", "org.apache.kafka.connect.transforms.predicates.TopicNameMatches"},
+                  {"predicates.isNoop.pattern", "no+p"}});
+  ASSERT_TRUE(p.ok()) << p.error();
+  ASSERT_TRUE(p.value()->start().ok());
+  runUntil(*p.value(), 4);
+  EXPECT_EQ(p.value()->metrics().recordsWritten, 4u);
+  EXPECT_EQ(p.value()->metrics().recordsFiltered, 0u);
+}
+
+TEST_F(PipelineTest, RefusesUnknownTransformWithConnectMessage) {
+  auto p = build({{"connector.class", "noop-source"}, {"transforms", "x"}, {"transforms.x.type", "com.example.Nope"}});
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.error(), "Invalid value com.example.Nope for configuration transforms.x.type: Class com.example.Nope could not be found.");
+}
+
+TEST_F(PipelineTest, ReportsCreateFailureWithThePluginsMessage) {
+  auto p = build({{"connector.class", "noop-source"}, {"sluice.sink.class", "create-fails"}});
+  spec_.config["sluice.sink.class"] = "create-fails";
+  p = Pipeline::build(spec_);
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.error(), "create-fails: create failed: create-fails refuses every configuration");
+}
+
+TEST_F(PipelineTest, ReportsAnExceptionThrownInStart) {
+  auto p = build({{"connector.class", "throws-in-start"}});
+  ASSERT_TRUE(p.ok()) << p.error();
+  auto started = p.value()->start();
+  ASSERT_FALSE(started.ok());
+  EXPECT_EQ(started.error(), "throws-in-start: start failed: throws-in-start always throws in start()");
+}
+
+TEST_F(PipelineTest, StopUnblocksAndCloseIsIdempotent) {
+  auto p = build({{"connector.class", "noop-source"}, {"poll.interval.ms", "100000"}});
+  ASSERT_TRUE(p.ok()) << p.error();
+  ASSERT_TRUE(p.value()->start().ok());
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    p.value()->stop();
+  });
+  auto begin = std::chrono::steady_clock::now();
+  ASSERT_TRUE(p.value()->runOnce(60000).ok());
+  stopper.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - begin, std::chrono::seconds(5));
+  p.value()->close();
+  p.value()->close();
+}
+
+}  // namespace
+}  // namespace sluice
