@@ -1,0 +1,101 @@
+// file-sink: Kafka Connect's FileStreamSink. Appends each record's value and a newline to a file (or
+// stdout); flush() writes and fsyncs, so an OK flush means the lines are durable.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <sluice/plugin.hpp>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+namespace sluice {
+
+class FileSink : public Sink {
+ public:
+  static constexpr const char* kName = "file-sink";
+  static constexpr const char* kVersion = "1.0.0";
+  static constexpr const char* kDescription = "Appends record values as lines to a file (or stdout), as Kafka Connect's FileStreamSink.";
+  static constexpr const char* kAliases[] = {"FileStreamSink", "FileStreamSinkConnector",
+                                             "org.apache.kafka.connect.file.FileStreamSinkConnector", nullptr};
+  static constexpr sluice_config_def kConfig[] = {
+      {"file", SLUICE_CFG_STRING, 0, nullptr, SLUICE_IMPORTANCE_HIGH, -1,
+       "Destination filename. If not specified, the standard output will be used", nullptr, nullptr},
+  };
+
+  FileSink(const Config& config, Context&) : file_(config.getString("file")) {
+    // Open here as well as in start(), so an unwritable path fails as early as possible.
+    openFile();
+  }
+  ~FileSink() override {
+    if (fd_ >= 0) {
+      try {
+        writeBuffered();
+      } catch (...) {  // nothing to report to at destruction; flush() is where durability is promised
+      }
+      if (fd_ != STDOUT_FILENO) ::close(fd_);
+    }
+  }
+
+  void start() override {
+    if (fd_ < 0) openFile();
+  }
+
+  void put(std::span<const sluice_record* const> records) override {
+    for (const sluice_record* r : records) {
+      if (r->value.data)
+        buffer_.append(reinterpret_cast<const char*>(r->value.data), r->value.len);
+      else
+        buffer_.append("null");  // Connect prints a null value as "null"
+      buffer_.push_back('\n');
+    }
+    if (buffer_.size() >= kWriteThreshold) writeBuffered();
+  }
+
+  void flush() override {
+    writeBuffered();
+    if (::fsync(fd_) != 0) {
+      // stdout may be a pipe or terminal, which cannot be synced; for them written is all there is.
+      bool unsyncable = errno == EINVAL || errno == EROFS || errno == ENOTSUP;
+      if (!(fd_ == STDOUT_FILENO && unsyncable))
+        throw std::runtime_error("Could not fsync " + describe() + ": " + std::strerror(errno));
+    }
+  }
+
+ private:
+  static constexpr size_t kWriteThreshold = 1 << 20;
+
+  std::string describe() const { return file_.empty() ? std::string("stdout") : "file '" + file_ + "'"; }
+
+  void openFile() {
+    if (file_.empty()) {
+      fd_ = STDOUT_FILENO;
+      return;
+    }
+    fd_ = ::open(file_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd_ < 0)
+      throw ConfigError("Couldn't find or create file '" + file_ + "' for FileStreamSinkTask: " + std::strerror(errno));
+  }
+
+  void writeBuffered() {
+    size_t done = 0;
+    while (done < buffer_.size()) {
+      ssize_t n = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        buffer_.erase(0, done);  // keep what was not written, so a retried flush loses nothing
+        throw std::runtime_error("Could not write to " + describe() + ": " + std::strerror(errno));
+      }
+      done += static_cast<size_t>(n);
+    }
+    buffer_.clear();
+  }
+
+  std::string file_;
+  int fd_ = -1;
+  std::string buffer_;
+};
+
+}  // namespace sluice
+
+SLUICE_PLUGINS(sluice::FileSink)
