@@ -1,0 +1,493 @@
+#include "runtime/herder.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include "common/logging.hpp"
+#include "runtime/kafka_group_offsets.hpp"
+
+namespace sluice {
+
+namespace {
+
+int tasksMax(const std::map<std::string, std::string>& effective) {
+  auto it = effective.find("tasks.max");
+  try {
+    return it == effective.end() ? 1 : std::max(1, std::stoi(it->second));
+  } catch (const std::exception&) {
+    return 1;
+  }
+}
+
+RunState connectorStateFor(TargetState t) {
+  switch (t) {
+    case TargetState::Paused:
+      return RunState::Paused;
+    case TargetState::Stopped:
+      return RunState::Stopped;
+    default:
+      return RunState::Running;
+  }
+}
+
+}  // namespace
+
+Herder::Herder(const WorkerConfig& worker, PluginRegistry& registry, OffsetStore& offsets, ConfigStore& configs,
+               PipelineFactory factory, std::string workerId)
+    : worker_(worker),
+      registry_(registry),
+      offsets_(offsets),
+      configs_(configs),
+      factory_(std::move(factory)),
+      workerId_(std::move(workerId)),
+      gracefulTimeoutMs_(static_cast<int>(worker.getLong("task.shutdown.graceful.timeout.ms", 5000))) {}
+
+Herder::~Herder() { shutdown(); }
+
+size_t Herder::restore() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  size_t n = 0;
+  for (const auto& [name, stored] : configs_.all()) {
+    Connector c;
+    c.config = stored.config;
+    c.target = stored.target;
+    auto v = validate(stored.config);
+    if (v.failure || v.infos.errorCount() > 0) {
+      // Keep it visible and FAILED (with why) rather than dropping it: the plugin may be back later.
+      c.type = connectorTypeOf(v.plugin);
+      c.state = RunState::Failed;
+      c.trace = v.failure ? v.failure->message : invalidConfigMessage(v.infos);
+      logger("sluice.worker")->error("connector {} could not be restored: {}", name, c.trace);
+      connectors_[name] = std::move(c);
+      continue;
+    }
+    c.effective = v.effective;
+    c.type = v.type;
+    c.pluginName = v.plugin->name;
+    auto& slot = connectors_[name] = std::move(c);
+    startConnector(name, slot);
+    ++n;
+  }
+  return n;
+}
+
+void Herder::shutdown() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  // Ask every task first, then wait, so the total is bounded by one graceful timeout.
+  for (auto& [_, c] : connectors_)
+    for (auto& t : c.tasks) t->requestStop();
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(gracefulTimeoutMs_);
+  for (auto& [_, c] : connectors_) {
+    for (auto& t : c.tasks) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      t->awaitStop(static_cast<int>(std::max<int64_t>(left.count(), 1)));
+    }
+    c.tasks.clear();
+  }
+  offsets_.flush();
+}
+
+std::vector<std::string> Herder::connectorNames() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<std::string> out;
+  for (const auto& [name, _] : connectors_) out.push_back(name);
+  return out;
+}
+
+ConnectorValidation Herder::validate(const std::map<std::string, std::string>& config,
+                                     const std::set<std::string>& nullKeys) const {
+  return validateConnectorConfig(config, registry_, nullKeys);
+}
+
+ConnectorValidation Herder::validOrThrow(const std::map<std::string, std::string>& config,
+                                         const std::set<std::string>& nullKeys) const {
+  auto v = validate(config, nullKeys);
+  if (v.failure) throw HerderError(v.failure->status, v.failure->message);
+  if (v.infos.errorCount() > 0) throw HerderError(400, invalidConfigMessage(v.infos));
+  return v;
+}
+
+Herder::Connector& Herder::get(const std::string& name, const std::string& notFoundMessage) {
+  auto it = connectors_.find(name);
+  if (it == connectors_.end()) throw HerderError(404, notFoundMessage);
+  return it->second;
+}
+
+const Herder::Connector& Herder::get(const std::string& name, const std::string& notFoundMessage) const {
+  auto it = connectors_.find(name);
+  if (it == connectors_.end()) throw HerderError(404, notFoundMessage);
+  return it->second;
+}
+
+std::unique_ptr<TaskRunner> Herder::makeTask(const std::string& name, Connector& c, int id) {
+  PipelineSpec spec;
+  spec.connector = name;
+  spec.taskId = id;
+  spec.taskCount = static_cast<int>(c.taskConfigs.size());
+  spec.generation = c.generation;
+  spec.config = c.effective;
+  spec.worker = &worker_;
+  spec.plugins = &registry_;
+  spec.offsets = &offsets_;
+  return std::make_unique<TaskRunner>(std::move(spec), factory_, c.target == TargetState::Paused);
+}
+
+void Herder::startTasks(const std::string& name, Connector& c) {
+  // Task configs exist only while the connector is meant to run (StandaloneHerder.updateConnectorTasks).
+  c.taskConfigs.clear();
+  int n = tasksMax(c.effective);
+  for (int i = 0; i < n; ++i) {
+    TaskConfig tc{i, c.config};
+    tc.config["task.class"] = c.pluginName;
+    tc.config["task.id"] = std::to_string(i);
+    c.taskConfigs.push_back(std::move(tc));
+  }
+  ++c.generation;
+  for (int i = 0; i < n; ++i) c.tasks.push_back(makeTask(name, c, i));
+}
+
+void Herder::stopTasks(Connector& c) {
+  collectTopics(c);
+  for (auto& t : c.tasks) t->requestStop();
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(gracefulTimeoutMs_);
+  for (auto& t : c.tasks) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    t->awaitStop(static_cast<int>(std::max<int64_t>(left.count(), 1)));
+  }
+  c.tasks.clear();
+}
+
+void Herder::startConnector(const std::string& name, Connector& c) {
+  c.state = connectorStateFor(c.target);
+  c.trace.clear();
+  if (c.target == TargetState::Started) startTasks(name, c);
+  logger("sluice.worker")->info("connector {} is {}", name, runStateName(c.state));
+}
+
+void Herder::collectTopics(Connector& c) const {
+  for (const auto& t : c.tasks)
+    for (auto& topic : t->activeTopics()) c.topics.insert(topic);
+}
+
+void Herder::persistTarget(const std::string& name, TargetState target) {
+  auto r = configs_.setTarget(name, target);
+  if (!r.ok()) throw HerderError(500, r.error());
+}
+
+bool Herder::putConnector(const std::string& name, const std::map<std::string, std::string>& config,
+                          const std::set<std::string>& nullKeys, std::optional<TargetState> initial, bool allowReplace) {
+  auto v = validOrThrow(config, nullKeys);  // before the existence check, as Connect
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = connectors_.find(name);
+  bool created = it == connectors_.end();
+  if (!created && !allowReplace) throw HerderError(409, "Connector " + name + " already exists");
+  TargetState target = created ? initial.value_or(TargetState::Started) : it->second.target;
+  auto r = configs_.put(name, StoredConnector{config, target});
+  if (!r.ok()) throw HerderError(500, r.error());
+  Connector& c = connectors_[name];
+  stopTasks(c);  // reconfiguring restarts the tasks cleanly
+  c.config = config;
+  c.effective = v.effective;
+  c.type = v.type;
+  c.pluginName = v.plugin->name;
+  c.target = target;
+  startConnector(name, c);
+  return created;
+}
+
+void Herder::patchConnector(const std::string& name, const std::map<std::string, std::optional<std::string>>& patch) {
+  std::map<std::string, std::string> merged;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    merged = get(name, "Connector " + name + " not found").config;
+  }
+  for (const auto& [k, v] : patch) {
+    if (v) merged[k] = *v;
+    else merged.erase(k);
+  }
+  auto nameIt = merged.find("name");
+  if (nameIt != merged.end() && nameIt->second != name)  // spec Q10: same check as PUT
+    throw HerderError(400, "Connector name configuration (" + nameIt->second +
+                               ") doesn't match connector name in the URL (" + name + ")");
+  putConnector(name, merged, {}, std::nullopt, true);
+}
+
+void Herder::deleteConnector(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Connector& c = get(name, "Connector " + name + " not found");
+  auto r = configs_.remove(name);
+  if (!r.ok()) throw HerderError(500, r.error());
+  stopTasks(c);
+  connectors_.erase(name);
+}
+
+ConnectorInfo Herder::info(const std::string& name) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const Connector& c = get(name, "Connector " + name + " not found");
+  ConnectorInfo info{name, c.config, {}, c.type};
+  for (const auto& t : c.taskConfigs) info.tasks.push_back(t.id);
+  return info;
+}
+
+std::map<std::string, std::string> Herder::config(const std::string& name) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return get(name, "Connector " + name + " not found").config;
+}
+
+std::optional<ConnectorStatus> Herder::status(const std::string& name) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = connectors_.find(name);
+  if (it == connectors_.end()) return std::nullopt;
+  const Connector& c = it->second;
+  ConnectorStatus s{name, {0, runStateName(c.state), c.trace}, {}, c.type};
+  for (size_t i = 0; i < c.tasks.size(); ++i) {
+    auto ts = c.tasks[i]->status();
+    // A task not yet started shows its target (Connect writes RUNNING/PAUSED on startup).
+    std::string state = runStateName(ts.state);
+    s.tasks.push_back({static_cast<int>(i), state, ts.trace});
+  }
+  return s;
+}
+
+std::vector<TaskConfig> Herder::taskConfigs(const std::string& name) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return get(name, "Connector " + name + " not found").taskConfigs;
+}
+
+void Herder::pause(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Connector& c = get(name, "Unknown connector " + name);
+  persistTarget(name, TargetState::Paused);
+  c.target = TargetState::Paused;
+  if (c.state != RunState::Failed) c.state = RunState::Paused;
+  for (auto& t : c.tasks) t->setPaused(true);
+}
+
+void Herder::resume(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Connector& c = get(name, "Unknown connector " + name);
+  persistTarget(name, TargetState::Started);
+  c.target = TargetState::Started;
+  if (c.state == RunState::Failed) return;  // needs a restart
+  c.state = RunState::Running;
+  if (c.tasks.empty()) startTasks(name, c);  // from STOPPED (or created PAUSED): regenerate tasks
+  for (auto& t : c.tasks) t->setPaused(false);
+}
+
+void Herder::stop(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Connector& c = get(name, "Unknown connector " + name);  // spec Q3: 404, not standalone's 500
+  persistTarget(name, TargetState::Stopped);
+  c.target = TargetState::Stopped;
+  stopTasks(c);
+  c.taskConfigs.clear();
+  offsets_.flush();
+  if (c.state != RunState::Failed) c.state = RunState::Stopped;
+}
+
+void Herder::restartConnector(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Connector& c = get(name, "Connector " + name + " not found");
+  if (c.state != RunState::Failed) return;  // the connector instance itself holds nothing to restart
+  auto v = validate(c.config);
+  if (v.failure || v.infos.errorCount() > 0) {
+    c.trace = v.failure ? v.failure->message : invalidConfigMessage(v.infos);
+    return;
+  }
+  c.effective = v.effective;
+  c.type = v.type;
+  c.pluginName = v.plugin->name;
+  stopTasks(c);
+  startConnector(name, c);
+}
+
+ConnectorStatus Herder::restart(const std::string& name, bool includeTasks, bool onlyFailed) {
+  auto plan = status(name);
+  if (!plan) throw HerderError(404, "Unknown connector: " + name);
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = connectors_.find(name);
+  if (it == connectors_.end()) throw HerderError(404, "Unknown connector: " + name);
+  Connector& c = it->second;
+  bool connectorToo = !onlyFailed || c.state == RunState::Failed;
+  std::vector<int> restartTasks;
+  if (includeTasks)
+    for (auto& t : plan->tasks)
+      if (!onlyFailed || t.state == "FAILED") restartTasks.push_back(t.id);
+  if (connectorToo) plan->connector.state = "RESTARTING";
+  for (int id : restartTasks) plan->tasks[static_cast<size_t>(id)].state = "RESTARTING";
+
+  if (connectorToo && c.state == RunState::Failed) {
+    auto v = validate(c.config);
+    if (v.failure || v.infos.errorCount() > 0) {
+      c.trace = v.failure ? v.failure->message : invalidConfigMessage(v.infos);
+      return *plan;
+    }
+    c.effective = v.effective;
+    c.type = v.type;
+    c.pluginName = v.plugin->name;
+    c.state = connectorStateFor(c.target);
+    c.trace.clear();
+    if (c.tasks.empty() && c.target == TargetState::Started) startTasks(name, c);
+  }
+  for (int id : restartTasks) {
+    auto& slot = c.tasks[static_cast<size_t>(id)];
+    slot->requestStop();
+    slot->awaitStop(gracefulTimeoutMs_);
+    slot = makeTask(name, c, id);
+  }
+  return *plan;
+}
+
+void Herder::restartTask(const std::string& name, int task) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Connector& c = get(name, "Task " + name + "-" + std::to_string(task) + " not found");
+  if (task < 0 || static_cast<size_t>(task) >= c.tasks.size())
+    throw HerderError(404, "Task " + name + "-" + std::to_string(task) + " not found");
+  auto& slot = c.tasks[static_cast<size_t>(task)];
+  slot->requestStop();
+  slot->awaitStop(gracefulTimeoutMs_);
+  slot = makeTask(name, c, task);
+}
+
+std::vector<std::string> Herder::activeTopics(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = connectors_.find(name);
+  if (it == connectors_.end()) return {};  // spec Q5: no existence check
+  collectTopics(it->second);
+  return {it->second.topics.begin(), it->second.topics.end()};
+}
+
+void Herder::resetActiveTopics(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = connectors_.find(name);
+  if (it != connectors_.end()) it->second.topics.clear();
+}
+
+bool Herder::usesFrameworkOffsets(const Connector& c) const {
+  if (c.type != ConnectorType::Sink) return true;
+  auto it = c.config.find("sluice.source.class");
+  return it != c.config.end() && it->second != "kafka-source";
+}
+
+std::vector<OffsetEntry> Herder::offsets(const std::string& name) const {
+  bool framework;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    framework = usesFrameworkOffsets(get(name, "Connector " + name + " not found"));
+  }
+  std::vector<OffsetEntry> out;
+  if (!framework) {
+    auto group = readGroupOffsets(worker_, "connect-" + name);
+    if (!group.ok()) throw HerderError(500, group.error());
+    for (const auto& o : *group)
+      out.push_back({{{"kafka_topic", o.topic}, {"kafka_partition", o.partition}}, {{"kafka_offset", o.offset}}});
+    return out;
+  }
+  for (const auto& [p, o] : offsets_.all(name)) {
+    auto partition = nlohmann::json::parse(p, nullptr, false);
+    auto offset = nlohmann::json::parse(o, nullptr, false);
+    if (partition.is_discarded() || offset.is_discarded()) continue;
+    out.push_back({partition, offset});
+  }
+  return out;
+}
+
+namespace {
+
+// OffsetUtils.validateFormat: flat maps with primitive values.
+void checkFlat(const nlohmann::json& j, const std::string& what) {
+  if (j.is_null() && what == "offset") return;
+  if (!j.is_object())
+    throw HerderError(400, "The " + what + " for a source connector offset must be a JSON object, got " + j.dump());
+  for (const auto& [k, v] : j.items())
+    if (v.is_object() || v.is_array())
+      throw HerderError(400, "The " + what + " for a source connector offset may only contain primitive values, but '" + k +
+                                 "' is " + v.dump());
+}
+
+int64_t sinkNumber(const nlohmann::json& v, const std::string& what) {
+  if (v.is_number_integer()) return v.get<int64_t>();
+  std::string text = v.is_string() ? v.get<std::string>() : v.dump();
+  try {
+    size_t used = 0;
+    int64_t n = std::stoll(text, &used);
+    if (used == text.size()) return n;
+  } catch (const std::exception&) {
+  }
+  std::string kind = what == "partition" ? "Partition" : "Offset";
+  throw HerderError(400, "Failed to parse the following Kafka " + what + " value in the provided offsets: '" + text + "'. " +
+                             kind + " values for sink connectors need to be integers.");
+}
+
+// SinkUtils.parseSinkConnectorOffsets checks.
+void checkSinkEntry(const OffsetEntry& e) {
+  if (!e.partition.is_object() || !e.partition.contains("kafka_topic") || !e.partition.contains("kafka_partition"))
+    throw HerderError(400, "The partition for a sink connector offset must contain the keys 'kafka_topic' and 'kafka_partition'");
+  if (!e.offset.is_null() && (!e.offset.is_object() || !e.offset.contains("kafka_offset")))
+    throw HerderError(400, "The offset for a sink connector should either be null or contain the key 'kafka_offset'");
+  if (!e.partition["kafka_topic"].is_string())
+    throw HerderError(400, "Kafka topic names must be valid strings and may not be null");
+  if (e.partition["kafka_partition"].is_null())
+    throw HerderError(400, "Kafka partitions must be valid numbers and may not be null");
+  sinkNumber(e.partition["kafka_partition"], "partition");
+  if (!e.offset.is_null()) sinkNumber(e.offset["kafka_offset"], "offset");
+}
+
+}  // namespace
+
+void Herder::alterOffsets(const std::string& name, const std::vector<OffsetEntry>& entries) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const Connector& c = get(name, "Connector " + name + " not found");
+  if (entries.empty()) throw HerderError(400, "Partitions / offsets need to be provided for an alter offsets request");
+  if (c.target != TargetState::Stopped || !c.tasks.empty())
+    throw HerderError(400, "Connectors must be in the STOPPED state before their offsets can be modified. This can be done "
+                           "for the specified connector by issuing a 'PUT' request to the '/connectors/" +
+                               name + "/stop' endpoint");
+  bool framework = usesFrameworkOffsets(c);
+  for (const auto& e : entries) {
+    if (c.type == ConnectorType::Sink) {
+      checkSinkEntry(e);
+    } else {
+      checkFlat(e.partition, "partition");
+      checkFlat(e.offset, "offset");
+    }
+  }
+  if (!framework) {
+    std::vector<GroupOffset> wanted;
+    for (const auto& e : entries)
+      wanted.push_back({e.partition["kafka_topic"].get<std::string>(),
+                        static_cast<int32_t>(sinkNumber(e.partition["kafka_partition"], "partition")),
+                        e.offset.is_null() ? -1 : sinkNumber(e.offset["kafka_offset"], "offset")});
+    auto r = alterGroupOffsets(worker_, "connect-" + name, wanted);
+    if (!r.ok()) throw HerderError(500, r.error());
+    return;
+  }
+  auto existing = offsets_.all(name);
+  for (const auto& e : entries) {
+    // Reuse the stored key text when it is the same partition, so the task finds it again.
+    std::string key = e.partition.dump();
+    for (const auto& [p, _] : existing)
+      if (nlohmann::json::parse(p, nullptr, false) == e.partition) key = p;
+    if (e.offset.is_null()) offsets_.remove(name, key);
+    else offsets_.write(name, key, e.offset.dump());
+  }
+  if (!offsets_.flush()) throw HerderError(500, "Failed to write the offsets for connector " + name + "; see the worker log");
+}
+
+void Herder::resetOffsets(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const Connector& c = get(name, "Connector " + name + " not found");
+  if (c.target != TargetState::Stopped || !c.tasks.empty())
+    throw HerderError(400, "Connectors must be in the STOPPED state before their offsets can be modified. This can be done "
+                           "for the specified connector by issuing a 'PUT' request to the '/connectors/" +
+                               name + "/stop' endpoint");
+  if (!usesFrameworkOffsets(c)) {
+    auto r = deleteGroupOffsets(worker_, "connect-" + name);
+    if (!r.ok()) throw HerderError(500, r.error());
+    return;
+  }
+  offsets_.removeAll(name);
+  if (!offsets_.flush()) throw HerderError(500, "Failed to write the offsets for connector " + name + "; see the worker log");
+}
+
+}  // namespace sluice
