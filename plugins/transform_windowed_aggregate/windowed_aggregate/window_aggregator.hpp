@@ -1,0 +1,144 @@
+#pragma once
+// WindowAggregator: the whole windowed-aggregate transform without the C ABI. Assigns records to
+// epoch-aligned windows by event time, keeps one aggregate per (window start, group), emits results
+// (final or every change), handles late and invalid records, and reports the lowest input offset
+// the open state depends on (held offset) so the host never commits past it.
+#include <sluice/plugin.h>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "windowed_aggregate/field_reader.hpp"
+#include "windowed_aggregate/window_options.hpp"
+
+namespace sluice::windowed {
+
+// Where results go. The record and its bytes are valid only during the call (emit copies).
+class RecordOutput {
+ public:
+  virtual ~RecordOutput() = default;
+  virtual void emit(const sluice_record& record) = 0;
+};
+
+// Thrown for a record that cannot be aggregated when no invalid.records.topic is configured.
+class InvalidRecordError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct AggregatorStats {
+  uint64_t accepted = 0;  // records added to at least one window
+  uint64_t filtered = 0;  // records the filter consumed
+  uint64_t late = 0;      // records whose every window was already closed
+  uint64_t invalid = 0;   // records sent to invalid.records.topic
+  uint64_t emitted = 0;   // result records
+};
+
+class WindowAggregator {
+ public:
+  using LogFn = std::function<void(int32_t level, const std::string& message)>;
+
+  explicit WindowAggregator(WindowOptions options, LogFn log = {});
+
+  void apply(const sluice_record& in, RecordOutput& out);
+  // Processing-time hook: closes every open window after idle.timeout.ms without input.
+  void tick(int64_t nowMs, RecordOutput& out);
+  // Closes and (in final mode) emits every open window now.
+  void closeAll(RecordOutput& out);
+  // Lowest Kafka offset of topic/partition that open (not yet final) state depends on; -1 for none.
+  int64_t heldOffset(std::string_view topic, int32_t partition);
+
+  const AggregatorStats& stats() const { return stats_; }
+  int64_t streamTime() const { return streamTime_; }
+  size_t openWindowCount() const { return windows_.size(); }
+  const WindowOptions& options() const { return options_; }
+
+ private:
+  struct Accumulator {
+    Number value;
+    int64_t n = 0;  // non-null inputs
+  };
+  struct OffsetSpan {
+    uint32_t topicPartition;
+    int64_t min;
+    int64_t max;
+  };
+  struct GroupValue {
+    std::string text;
+    FieldValue::Kind kind;
+  };
+  struct Window {
+    int64_t start = 0;
+    int64_t end = 0;
+    std::string topic;
+    std::vector<GroupValue> group;
+    int64_t count = 0;
+    std::vector<Accumulator> accumulators;
+    std::vector<OffsetSpan> offsets;
+  };
+  struct WindowKey {
+    int64_t start;
+    std::string group;
+  };
+  struct WindowKeyView {
+    int64_t start;
+    std::string_view group;
+  };
+  struct KeyLess {
+    using is_transparent = void;
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const {
+      if (a.start != b.start) return a.start < b.start;
+      return std::string_view(a.group) < std::string_view(b.group);
+    }
+  };
+  using WindowMap = std::map<WindowKey, Window, KeyLess>;
+
+  void invalid(const sluice_record& in, RecordOutput& out, const std::string& reason);
+  void late(const sluice_record& in, RecordOutput& out, int64_t eventTime);
+  bool eventTime(const sluice_record& in, int64_t& ts, std::string& reason) const;
+  uint32_t topicPartitionIndex(std::string_view topic, int32_t partition);
+  void add(Window& w, const sluice_record& in);
+  void emitResult(const Window& w, RecordOutput& out);
+  void closeWindow(WindowMap::iterator it, RecordOutput& out);
+  void pruneLedger();
+  void log(int32_t level, const std::string& message) const {
+    if (log_) log_(level, message);
+  }
+
+  WindowOptions options_;
+  LogFn log_;
+  FieldReader fields_;
+  int filterIndex_ = -1;
+  int timestampIndex_ = -1;
+  std::vector<int> groupIndex_;
+  std::vector<int> aggregateIndex_;  // -1 for count(*)
+
+  WindowMap windows_;
+  // Offset spans of windows already closed: a replay from an open window's offset must start early
+  // enough to rebuild any closed window it would otherwise re-emit half-filled (out-of-order input).
+  std::vector<OffsetSpan> ledger_;
+  std::vector<std::pair<std::string, int32_t>> topicPartitions_;
+  int64_t streamTime_ = INT64_MIN;
+  int64_t idleClosedUpTo_ = INT64_MIN;  // every window ending at or before this was closed on idle
+  bool inputSinceTick_ = false;
+  int64_t lastInputMs_ = -1;
+  int64_t lastLateLogMs_ = -1;
+  uint64_t lateLogged_ = 0;
+  AggregatorStats stats_;
+
+  // Per-record scratch, reused so steady state does not allocate.
+  std::string groupKey_;
+  std::vector<Number> numbers_;
+  std::vector<bool> present_;
+  std::vector<int64_t> starts_;
+  std::string key_;
+  std::string value_;
+  std::string scratch_;
+};
+
+}  // namespace sluice::windowed
