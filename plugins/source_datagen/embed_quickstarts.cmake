@@ -1,0 +1,20 @@
+# cmake -DOUT=<file.cpp> -DDIR=<quickstarts dir> -P embed_quickstarts.cmake
+# Writes a .cpp holding every quickstarts/*.avro as a raw string literal, so datagen.so needs no
+# schema files at run time.
+file(GLOB files RELATIVE "${DIR}" "${DIR}/*.avro")
+list(SORT files)
+set(body "// Generated from plugins/source_datagen/quickstarts/ by embed_quickstarts.cmake. Do not edit.\n")
+string(APPEND body "#include \"quickstarts.hpp\"\n\nnamespace sluice::datagen {\n\nconst EmbeddedFile kEmbeddedQuickstarts[] = {\n")
+set(count 0)
+foreach(f ${files})
+  file(READ "${DIR}/${f}" text)
+  string(FIND "${text}" ")sluice_avro\"" clash)
+  if(NOT clash EQUAL -1)
+    message(FATAL_ERROR "${f} contains the raw-string delimiter")
+  endif()
+  string(APPEND body "    {\"${f}\", R\"sluice_avro(${text})sluice_avro\"},\n")
+  math(EXPR count "${count} + 1")
+endforeach()
+string(APPEND body "};\nconst size_t kEmbeddedQuickstartCount = ${count};\n\n}  // namespace sluice::datagen\n")
+file(WRITE "${OUT}.tmp" "${body}")
+file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)
