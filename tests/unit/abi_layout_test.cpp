@@ -62,7 +62,7 @@ TEST(AbiLayout, FirstReleasedSizesMatchTheHeader) {
 
 TEST(AbiLayout, HeaderHashIsPinned) {
   // Update together with SLUICE_ABI_MINOR (or MAJOR) when plugin.h changes on purpose.
-  constexpr const char* kPinnedSha256 = "PIN_ME";
+  constexpr const char* kPinnedSha256 = "52ca1b654393e13d9d271d2ed5c7a6e8d68b0d7b5883edb5d702c8a58a6e7e69";
   EXPECT_STREQ(SLUICE_PLUGIN_H_SHA256, kPinnedSha256)
       << "plugins/sdk/include/sluice/plugin.h changed: is the ABI version bumped and the change append-only?";
   EXPECT_EQ(SLUICE_ABI_MAJOR, 1);

@@ -203,8 +203,11 @@ typedef struct sluice_plugin {
   /* Required: emit 0..n records into out, returning within timeout_ms. SLUICE_END_OF_INPUT ends the
      task after the records emitted in this call are delivered. */
   sluice_status (*poll)(sluice_instance* self, sluice_batch* out, int32_t timeout_ms);
-  /* Optional: the sink acknowledged rec (Connect's commitRecord). partition/offset are where it
-     landed, -1 when unknown. rec is the record as the source emitted it. */
+  /* Optional: the sink has made rec durable (Connect's commitRecord), and with it every earlier
+     record of the same source partition: the host calls this after each successful sink flush for
+     the last such record of each source partition (rec carries its source_partition/source_offset,
+     or its topic/partition/kafka_offset for Kafka input). partition/offset say where it landed,
+     -1 when unknown. */
   void (*on_delivered)(sluice_instance* self, const sluice_record* rec, int32_t partition, int64_t offset);
 
   /* Transforms. */

@@ -1,0 +1,74 @@
+// Worker YAML: nested keys flatten to Connect's dotted names; bad files give clear errors.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "config/worker_config.hpp"
+
+namespace sluice {
+namespace {
+
+TEST(WorkerConfig, FlattensNestedYamlToDottedKeys) {
+  auto c = WorkerConfig::fromYaml(R"(
+bootstrap.servers: localhost:9092
+rest:
+  port: 18083
+plugin.path: [/opt/a, /opt/b]
+producer:
+  linger.ms: 5
+)");
+  ASSERT_TRUE(c.ok()) << c.error();
+  EXPECT_EQ(c->bootstrapServers(), "localhost:9092");
+  EXPECT_FALSE(c->embeddedKafka());
+  EXPECT_EQ(c->restPort(), 18083);
+  EXPECT_EQ(c->restHost(), "127.0.0.1");
+  EXPECT_EQ(c->pluginPath(), (std::vector<std::string>{"/opt/a", "/opt/b"}));
+  EXPECT_EQ(c->withPrefix("producer."), (std::map<std::string, std::string>{{"linger.ms", "5"}}));
+}
+
+TEST(WorkerConfig, ListenersWinOverRestPort) {
+  auto c = WorkerConfig::fromYaml("listeners: http://0.0.0.0:9999\nrest.port: 1\n");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->restPort(), 9999);
+  EXPECT_EQ(c->restHost(), "0.0.0.0");
+}
+
+TEST(WorkerConfig, DefaultsToEmbeddedKafkaOn8083) {
+  auto c = WorkerConfig::fromYaml("");
+  ASSERT_TRUE(c.ok());
+  EXPECT_TRUE(c->embeddedKafka());
+  EXPECT_EQ(c->restPort(), 8083);
+}
+
+TEST(WorkerConfig, ReportsInvalidYamlWithItsLine) {
+  auto c = WorkerConfig::fromYaml("a: b\nc: [unclosed\n", "w.yaml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.error().rfind("w.yaml: invalid YAML at line ", 0), 0u) << c.error();
+}
+
+TEST(WorkerConfig, RejectsANonMapDocumentAndBadListeners) {
+  EXPECT_EQ(WorkerConfig::fromYaml("- a\n- b\n", "w.yaml").error(), "w.yaml: the worker config must be a map of settings");
+  EXPECT_EQ(WorkerConfig::fromYaml("listeners: localhost\n", "w.yaml").error(),
+            "w.yaml: listeners must look like http://host:port, got 'localhost'");
+}
+
+TEST(WorkerConfig, ReportsAMissingFile) {
+  EXPECT_EQ(WorkerConfig::load("/nonexistent/w.yaml").error(), "/nonexistent/w.yaml: cannot read the worker config file");
+}
+
+TEST(WorkerConfig, ListsUnknownKeysButNotPassthroughPrefixes) {
+  auto c = WorkerConfig::fromYaml("bootstrap.servers: x\nproducer.acks: all\ntypo.key: 1\n");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->unknownKeys(), std::vector<std::string>{"typo.key"});
+}
+
+TEST(WorkerConfig, ShippedConfigsParse) {
+  for (const char* f : {"/config/worker.yaml", "/config/worker-kafka.yaml"}) {
+    auto c = WorkerConfig::load(std::string(SLUICE_SOURCE_DIR) + f);
+    ASSERT_TRUE(c.ok()) << c.error();
+    EXPECT_TRUE(c->unknownKeys().empty()) << f << " has unknown key " << c->unknownKeys().front();
+  }
+}
+
+}  // namespace
+}  // namespace sluice
