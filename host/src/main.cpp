@@ -5,6 +5,7 @@
 
 #include "cli/kafka_command.hpp"
 #include "cli/plugins_command.hpp"
+#include "cli/provision_command.hpp"
 #include "cli/worker_command.hpp"
 #include "common/version.hpp"
 
@@ -15,6 +16,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   sluice::addWorkerCommand(app);
   sluice::addPluginsCommand(app);
+  sluice::addProvisionCommand(app);
   sluice::addKafkaCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
