@@ -53,8 +53,20 @@ void addWorkerCommand(CLI::App& app) {
     auto started = worker.start();
     if (!started.ok()) {
       std::cerr << "sluice: " << started.error() << "\n";
+      worker.stop();
       throw CLI::RuntimeError(1);
     }
+    // As connect-standalone: each file is created (flat config or {name, config} body); a bad one
+    // stops the worker with the reason.
+    for (const auto& file : opts->connectors) {
+      auto added = worker.addConnectorFile(file);
+      if (!added.ok()) {
+        std::cerr << "sluice: " << added.error() << "\n";
+        worker.stop();
+        throw CLI::RuntimeError(1);
+      }
+    }
+    worker.ready();
     int sig = waitForShutdownSignal();
     logger("sluice.worker")->info("received signal {}, shutting down", sig);
     worker.stop();

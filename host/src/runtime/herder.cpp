@@ -87,6 +87,16 @@ void Herder::shutdown() {
   offsets_.flush();
 }
 
+std::string Herder::workerId() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return workerId_;
+}
+
+void Herder::setWorkerId(std::string id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  workerId_ = std::move(id);
+}
+
 std::vector<std::string> Herder::connectorNames() const {
   std::lock_guard<std::mutex> lock(mutex_);
   std::vector<std::string> out;

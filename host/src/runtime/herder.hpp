@@ -74,7 +74,8 @@ class Herder {
   // Stops every task (bounded by task.shutdown.graceful.timeout.ms) and flushes offsets.
   void shutdown();
 
-  const std::string& workerId() const { return workerId_; }
+  std::string workerId() const;
+  void setWorkerId(std::string id);
   std::vector<std::string> connectorNames() const;
 
   ConnectorValidation validate(const std::map<std::string, std::string>& config,

@@ -1,9 +1,29 @@
 #include "runtime/worker.hpp"
 
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
 #include "common/logging.hpp"
 #include "common/paths.hpp"
+#include "runtime/pipeline.hpp"
+#include "storage/file_offset_store.hpp"
 
 namespace sluice {
+
+namespace {
+
+// Stable and non-empty without asking Kafka (spec E1): derived from bootstrap.servers.
+std::string clusterIdFor(const std::string& bootstrap) {
+  uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : bootstrap) h = (h ^ c) * 1099511628211ULL;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "sluice-%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+}  // namespace
 
 Worker::Worker(WorkerConfig config) : config_(std::move(config)) {}
 
@@ -23,9 +43,129 @@ Result<bool> Worker::start() {
   watcher_ = std::make_unique<PluginWatcher>(registry_, pluginDirs(),
                                              static_cast<int>(config_.getLong("plugin.scan.interval.ms", 1000)));
   log->info("worker started with {} plugins ({} refused)", registry_.plugins().size(), registry_.refused().size());
+
+  std::string clusterId = clusterIdFor(config_.bootstrapServers());
+  if (isEmbeddedBootstrap(config_.bootstrapServers())) {
+    auto options = EmbeddedClusterOptions::fromConfig(config_.values());
+    if (!options.ok()) return Error{options.error()};
+    auto cluster = EmbeddedCluster::start(*options);
+    if (!cluster.ok()) return Error{"embedded Kafka: " + cluster.error()};
+    kafka_ = std::move(cluster.value());
+    config_.set("bootstrap.servers", kafka_->bootstrapServers());  // pipelines and admin clients connect here
+    log->info("embedded Kafka listening on {}", kafka_->bootstrapServers());
+  }
+
+  std::string offsetFile = config_.get("offset.storage.file.filename");
+  if (offsetFile.empty()) {
+    log->warn("offset.storage.file.filename is not set: source offsets are kept in memory only");
+    offsets_ = std::make_unique<MemoryOffsetStore>();
+  } else {
+    auto store = FileOffsetStore::open(offsetFile);
+    if (!store.ok()) return Error{store.error()};
+    offsets_ = std::move(store.value());
+  }
+  std::string configFile = config_.get("config.storage.file.filename");
+  if (configFile.empty()) log->warn("config.storage.file.filename is not set: connectors are not kept across restarts");
+  auto configs = ConfigStore::open(configFile);
+  if (!configs.ok()) return Error{configs.error()};
+  configs_ = std::move(configs.value());
+
+  std::string host = config_.restHost();
+  auto factory = [](const PipelineSpec& spec) { return Pipeline::build(spec); };
+  herder_ = std::make_unique<Herder>(config_, registry_, *offsets_, *configs_, factory, "");
+  rest_context_ = std::unique_ptr<RestContext>(new RestContext{*herder_, registry_, config_, clusterId});
+  rest_ = std::make_unique<RestServer>(*rest_context_);
+  auto bound = rest_->start(host, config_.restPort());
+  if (!bound.ok()) return Error{bound.error()};
+  restPort_ = *bound;
+  // worker_id = <advertised host>:<advertised port> (Connect's AbstractConnectCli); port 0 is known only now.
+  std::string advertisedHost =
+      config_.get("rest.advertised.host.name", host == "0.0.0.0" || host.empty() ? "127.0.0.1" : host);
+  int64_t advertisedPort = config_.getLong("rest.advertised.port", restPort_);
+  herder_->setWorkerId(advertisedHost + ":" + std::to_string(advertisedPort));
+
+  size_t restored = herder_->restore();
+  if (restored > 0) log->info("restored {} connectors from {}", restored, configFile);
+  flusher_ = std::thread([this] { flushLoop(); });
   return true;
 }
 
-void Worker::stop() { watcher_.reset(); }
+void Worker::ready() {
+  if (rest_context_) rest_context_->ready = true;
+}
+
+Result<bool> Worker::addConnectorFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Error{path + ": cannot read the connector file"};
+  std::stringstream text;
+  text << in.rdbuf();
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(text.str());
+  } catch (const nlohmann::json::parse_error& e) {
+    return Error{path + ": malformed JSON at byte " + std::to_string(e.byte) + ": " + e.what()};
+  }
+  if (!doc.is_object()) return Error{path + ": a connector file must hold a JSON object"};
+  nlohmann::json flat = doc;
+  std::optional<TargetState> initial;
+  if (doc.contains("config") && doc["config"].is_object()) {  // {name, config[, initial_state]}
+    flat = doc["config"];
+    if (doc.contains("name") && doc["name"].is_string() && !flat.contains("name")) flat["name"] = doc["name"];
+    if (doc.contains("initial_state") && doc["initial_state"].is_string()) {
+      TargetState t;
+      if (!parseTargetState(doc["initial_state"].get<std::string>(), t))
+        return Error{path + ": initial_state must be RUNNING, PAUSED or STOPPED"};
+      initial = t;
+    }
+  }
+  std::map<std::string, std::string> config;
+  std::set<std::string> nullKeys;
+  for (const auto& [k, v] : flat.items()) {
+    if (v.is_string()) config[k] = v.get<std::string>();
+    else if (v.is_number() || v.is_boolean()) config[k] = v.dump();
+    else if (v.is_null()) nullKeys.insert(k);
+    else return Error{path + ": config value '" + k + "' must be a string, number or boolean"};
+  }
+  auto name = config.find("name");
+  if (name == config.end() || name->second.empty()) return Error{path + ": the connector has no name"};
+  try {
+    // A connector already restored from the config store is updated in place (it keeps its state).
+    bool created = herder_->putConnector(name->second, config, nullKeys, initial, true);
+    logger("sluice.worker")->info("connector {} {} from {}", name->second, created ? "created" : "updated", path);
+  } catch (const HerderError& e) {
+    return Error{path + ": " + e.what()};
+  }
+  return true;
+}
+
+void Worker::flushLoop() {
+  auto interval = std::chrono::milliseconds(std::max<int64_t>(config_.getLong("offset.flush.interval.ms", 10000), 10));
+  std::unique_lock<std::mutex> lock(flushMutex_);
+  while (!stopping_) {
+    flushCv_.wait_for(lock, interval, [this] { return stopping_; });
+    if (stopping_) break;
+    lock.unlock();
+    offsets_->flush();
+    lock.lock();
+  }
+}
+
+void Worker::stop() {
+  {
+    std::lock_guard<std::mutex> lock(flushMutex_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  flushCv_.notify_all();
+  if (rest_context_) rest_context_->ready = false;
+  if (rest_) rest_->stop();
+  if (herder_) herder_->shutdown();  // stops tasks within task.shutdown.graceful.timeout.ms, flushes offsets
+  if (flusher_.joinable()) flusher_.join();
+  if (offsets_) offsets_->flush();
+  rest_.reset();
+  herder_.reset();
+  watcher_.reset();
+  kafka_.reset();
+}
 
 }  // namespace sluice

@@ -1,0 +1,119 @@
+#include "rest/json_dto.hpp"
+
+namespace sluice {
+
+nlohmann::json errorBody(int status, const std::string& message) {
+  return {{"error_code", status}, {"message", message}};
+}
+
+void sendJson(httplib::Response& res, int status, const nlohmann::json& body) {
+  res.status = status;
+  res.set_content(body.dump(), "application/json");
+}
+
+void sendError(httplib::Response& res, int status, const std::string& message) {
+  sendJson(res, status, errorBody(status, message));
+}
+
+void sendEmpty(httplib::Response& res, int status) {
+  res.status = status;
+  res.body.clear();
+}
+
+nlohmann::json parseBody(const httplib::Request& req) {
+  try {
+    return nlohmann::json::parse(req.body);
+  } catch (const nlohmann::json::parse_error& e) {
+    // Connect has no mapper here (spec Q7); a client mistake is a 400 that says where it broke.
+    throw HerderError(400, "Malformed JSON in the request body at byte " + std::to_string(e.byte) + ": " + e.what());
+  }
+}
+
+namespace {
+
+std::optional<std::string> scalarText(const std::string& key, const nlohmann::json& v) {
+  if (v.is_null()) return std::nullopt;
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_boolean() || v.is_number()) return v.dump();
+  throw HerderError(400, "Connector config values must be strings, numbers or booleans, but '" + key + "' is " +
+                             std::string(v.type_name()));
+}
+
+void requireObject(const nlohmann::json& body) {
+  if (!body.is_object())
+    throw HerderError(400, "The request body must be a JSON object, got " + std::string(body.type_name()));
+}
+
+}  // namespace
+
+std::map<std::string, std::string> flatConfig(const nlohmann::json& body, std::set<std::string>& nullKeys) {
+  requireObject(body);
+  std::map<std::string, std::string> out;
+  for (const auto& [k, v] : body.items()) {
+    auto text = scalarText(k, v);
+    if (text) out[k] = *text;
+    else nullKeys.insert(k);
+  }
+  return out;
+}
+
+std::map<std::string, std::optional<std::string>> flatPatch(const nlohmann::json& body) {
+  requireObject(body);
+  std::map<std::string, std::optional<std::string>> out;
+  for (const auto& [k, v] : body.items()) out[k] = scalarText(k, v);
+  return out;
+}
+
+nlohmann::json toJson(const ConnectorInfo& info) {
+  nlohmann::json tasks = nlohmann::json::array();
+  for (int t : info.tasks) tasks.push_back({{"connector", info.name}, {"task", t}});
+  return {{"name", info.name}, {"config", info.config}, {"tasks", tasks}, {"type", connectorTypeName(info.type)}};
+}
+
+nlohmann::json taskStateJson(const InstanceState& s, const std::string& workerId) {
+  nlohmann::json j = {{"id", s.id}, {"state", s.state}, {"worker_id", workerId}};
+  if (!s.trace.empty()) j["trace"] = s.trace;
+  return j;
+}
+
+nlohmann::json toJson(const ConnectorStatus& status, const std::string& workerId) {
+  nlohmann::json connector = {{"state", status.connector.state}, {"worker_id", workerId}};
+  if (!status.connector.trace.empty()) connector["trace"] = status.connector.trace;
+  nlohmann::json tasks = nlohmann::json::array();
+  for (const auto& t : status.tasks) tasks.push_back(taskStateJson(t, workerId));
+  return {{"name", status.name}, {"connector", connector}, {"tasks", tasks}, {"type", connectorTypeName(status.type)}};
+}
+
+nlohmann::json configKeyJson(const ConfigKey& key) {
+  nlohmann::json def = nullptr;
+  if (!key.required && key.defaultValue) def = *key.defaultValue;
+  return {{"name", key.name},
+          {"type", configTypeName(key.type)},
+          {"required", key.required},
+          {"default_value", def},
+          {"importance", importanceName(key.importance)},
+          {"documentation", key.documentation},
+          {"group", key.group ? nlohmann::json(*key.group) : nlohmann::json(nullptr)},
+          {"order", key.order},
+          {"width", "NONE"},
+          {"display_name", key.name},
+          {"dependents", nlohmann::json::array()}};
+}
+
+nlohmann::json toJson(const ConfigInfos& infos) {
+  nlohmann::json configs = nlohmann::json::array();
+  for (const auto& e : infos.configs) {
+    nlohmann::json value = nullptr;
+    if (e.value) value = (e.definition && e.definition->type == SLUICE_CFG_PASSWORD) ? "[hidden]" : *e.value;
+    configs.push_back({{"definition", e.definition ? configKeyJson(*e.definition) : nlohmann::json(nullptr)},
+                       {"value",
+                        {{"name", e.name},
+                         {"value", value},
+                         {"recommended_values", e.recommended},
+                         {"errors", e.errors},
+                         {"visible", true}}}});
+  }
+  return {{"name", infos.name}, {"error_count", infos.errorCount()}, {"groups", infos.groups}, {"configs", configs}};
+}
+
+}  // namespace sluice

@@ -1,0 +1,34 @@
+#pragma once
+// RestServer: the Connect-compatible REST API (cpp-httplib) on listeners / rest.port, loopback by
+// default. Bodies over rest.request.max.bytes are refused with 413 before they are read.
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "common/result.hpp"
+#include "rest/rest_context.hpp"
+#include "rest/router.hpp"
+
+namespace httplib {
+class Server;
+}
+
+namespace sluice {
+
+class RestServer {
+ public:
+  explicit RestServer(RestContext& ctx);
+  ~RestServer();
+
+  // Binds host:port (port 0: any free port) and serves on a background thread. Returns the port.
+  Result<int> start(const std::string& host, int port);
+  void stop();
+
+ private:
+  RestContext& ctx_;
+  Router router_;
+  std::unique_ptr<httplib::Server> server_;
+  std::thread thread_;
+};
+
+}  // namespace sluice
