@@ -38,7 +38,9 @@ std::string notReadyReason(const HttpResponse& r) {
 bool KsqlProvisioner::waitUntilReady() {
   HttpResponse r = session_.untilAnswered([&] { return session_.http().get(joinUrl(baseUrl_, "/info"), kHeaders); },
                                           [](const HttpResponse& resp) {
-                                            return resp.status == 200 ? std::string() : "GET /info answered HTTP " + std::to_string(resp.status);
+                                            if (resp.status == 200) return std::string();
+                                            std::string reason = notReadyReason(resp);
+                                            return reason.empty() ? "GET /info answered HTTP " + std::to_string(resp.status) : reason;
                                           });
   if (!r.connected) {
     session_.error("ksqlDB at " + baseUrl_ + " is not reachable: " + r.error);
