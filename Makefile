@@ -37,3 +37,6 @@ bench: build
 
 clean:
 	rm -rf build build-asan
+
+stack:  # needs docker: the full Kafka + ksqlDB + Pinot + Sluice stack (deploy/stack.sh)
+	@deploy/stack.sh
