@@ -30,8 +30,8 @@ class ReplaceFieldOp {
 
   explicit ReplaceFieldOp(const Config& config) {
     // exclude/include replaced blacklist/whitelist; the old names still work when the new are absent.
-    for (const auto& f : config.getList(config.has("exclude") ? "exclude" : "blacklist")) exclude_.insert(f);
-    for (const auto& f : config.getList(config.has("include") ? "include" : "whitelist")) include_.insert(f);
+    for (const auto& f : listOrLegacy(config, "exclude", "blacklist")) exclude_.insert(f);
+    for (const auto& f : listOrLegacy(config, "include", "whitelist")) include_.insert(f);
     for (const auto& mapping : config.getList("renames")) {
       size_t colon = mapping.find(':');
       if (colon == std::string::npos || mapping.find(':', colon + 1) != std::string::npos || colon == 0 ||
@@ -54,6 +54,11 @@ class ReplaceFieldOp {
   }
 
  private:
+  static std::vector<std::string> listOrLegacy(const Config& config, const char* key, const char* legacy) {
+    auto list = config.getList(key);
+    return list.empty() ? config.getList(legacy) : list;
+  }
+
   std::set<std::string> exclude_, include_;
   std::map<std::string, std::string> renames_;
 };
