@@ -318,9 +318,9 @@ void WindowAggregator::emitResult(const Window& w, RecordOutput& out) {
 void WindowAggregator::closeWindow(WindowMap::iterator it, RecordOutput& out) {
   // In changes mode the last update already carried the final value.
   if (options_.emitMode == EmitMode::Final) emitResult(it->second, out);
-  for (const auto& span : it->second.offsets) ledger_.push_back(span);
+  if (!it->second.offsets.empty()) ledger_.push_back(std::move(it->second.offsets));
   windows_.erase(it);
-  if (ledger_.size() > 4096) pruneLedger();
+  if (ledger_.size() > 4096) computeHeld();
 }
 
 void WindowAggregator::closeAll(RecordOutput& out) {
@@ -374,36 +374,40 @@ void WindowAggregator::invalid(const sluice_record& in, RecordOutput& out, const
 }
 
 int64_t WindowAggregator::heldOffset(std::string_view topic, int32_t partition) {
-  uint32_t tp = UINT32_MAX;
+  computeHeld();
   for (size_t i = 0; i < topicPartitions_.size(); ++i)
-    if (topicPartitions_[i].second == partition && topicPartitions_[i].first == topic) tp = static_cast<uint32_t>(i);
-  if (tp == UINT32_MAX) return -1;
-  int64_t held = INT64_MAX;
-  for (const auto& [key, w] : windows_)
-    for (const auto& span : w.offsets)
-      if (span.topicPartition == tp) held = std::min(held, span.min);
-  if (held == INT64_MAX) {
-    std::erase_if(ledger_, [tp](const OffsetSpan& s) { return s.topicPartition == tp; });
-    return -1;
-  }
-  // A closed window with records at or after the replay point would be rebuilt half-filled and
-  // re-emitted with a wrong value: start the replay at its first record instead.
-  for (bool lowered = true; lowered;) {
-    lowered = false;
-    for (const auto& span : ledger_) {
-      if (span.topicPartition == tp && span.max >= held && span.min < held) {
-        held = span.min;
-        lowered = true;
-      }
-    }
-  }
-  std::erase_if(ledger_, [tp, held](const OffsetSpan& s) { return s.topicPartition == tp && s.max < held; });
-  return held;
+    if (topicPartitions_[i].second == partition && topicPartitions_[i].first == topic)
+      return held_[i] == INT64_MAX ? -1 : held_[i];
+  return -1;
 }
 
-void WindowAggregator::pruneLedger() {
-  for (size_t i = 0; i < topicPartitions_.size(); ++i)
-    heldOffset(topicPartitions_[i].first, topicPartitions_[i].second);
+void WindowAggregator::computeHeld() {
+  held_.assign(topicPartitions_.size(), INT64_MAX);
+  for (const auto& [key, w] : windows_)
+    for (const auto& span : w.offsets) held_[span.topicPartition] = std::min(held_[span.topicPartition], span.min);
+  // A closed window with a record at or after the replay point of its partition would be rebuilt
+  // half-filled and re-emitted with a wrong value: replay it whole, in every partition it spans.
+  std::vector<bool> replayed(ledger_.size(), false);
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (size_t i = 0; i < ledger_.size(); ++i) {
+      if (replayed[i]) continue;
+      bool touched = std::any_of(ledger_[i].begin(), ledger_[i].end(),
+                                 [this](const OffsetSpan& s) { return s.max >= held_[s.topicPartition]; });
+      if (!touched) continue;
+      replayed[i] = true;
+      changed = true;
+      for (const auto& s : ledger_[i]) held_[s.topicPartition] = std::min(held_[s.topicPartition], s.min);
+    }
+  }
+  // Held offsets only grow, so a closed window that no replay reaches now never will.
+  size_t kept = 0;
+  for (size_t i = 0; i < ledger_.size(); ++i) {
+    if (!replayed[i]) continue;
+    if (kept != i) ledger_[kept] = std::move(ledger_[i]);  // never self-move: it would empty the entry
+    ++kept;
+  }
+  ledger_.resize(kept);
 }
 
 }  // namespace sluice::windowed

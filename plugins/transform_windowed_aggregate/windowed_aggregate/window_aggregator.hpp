@@ -105,7 +105,8 @@ class WindowAggregator {
   void add(Window& w, const sluice_record& in);
   void emitResult(const Window& w, RecordOutput& out);
   void closeWindow(WindowMap::iterator it, RecordOutput& out);
-  void pruneLedger();
+  // Replay start per topic-partition index (INT64_MAX: nothing held); prunes the ledger.
+  void computeHeld();
   void log(int32_t level, const std::string& message) const {
     if (log_) log_(level, message);
   }
@@ -119,9 +120,11 @@ class WindowAggregator {
   std::vector<int> aggregateIndex_;  // -1 for count(*)
 
   WindowMap windows_;
-  // Offset spans of windows already closed: a replay from an open window's offset must start early
-  // enough to rebuild any closed window it would otherwise re-emit half-filled (out-of-order input).
-  std::vector<OffsetSpan> ledger_;
+  // Offset spans of each window already closed: a replay from an open window's offset must start
+  // early enough, in every partition, to rebuild any closed window it would otherwise re-emit
+  // half-filled (out-of-order input).
+  std::vector<std::vector<OffsetSpan>> ledger_;
+  std::vector<int64_t> held_;
   std::vector<std::pair<std::string, int32_t>> topicPartitions_;
   int64_t streamTime_ = INT64_MIN;
   int64_t idleClosedUpTo_ = INT64_MIN;  // every window ending at or before this was closed on idle
