@@ -293,6 +293,13 @@ class FakePinotController {
       schemas[name] = s;
       res.set_content(json{{"unrecognizedProperties", json::object()}, {"status", name + " successfully added"}}.dump(), "application/json");
     });
+    server.Get(R"(/schemas/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+      std::lock_guard lock(mu);
+      requests.push_back({"GET", req.path, "", req.get_header_value("Accept"), ""});
+      auto it = schemas.find(req.matches[1]);
+      if (it == schemas.end()) return fail(res, 404, "Schema not found");
+      res.set_content(it->second.dump(), "application/json");
+    });
     server.Post("/tables", [this](const httplib::Request& req, httplib::Response& res) {
       std::lock_guard lock(mu);
       requests.push_back({"POST", "/tables", "", req.get_header_value("Accept"), req.body});
@@ -452,8 +459,8 @@ TEST(ProvisionPinot, CreatesSchemasThenTablesWithBrokersAndSecondRunReportsExist
     EXPECT_EQ(pinot.healthCalls, 3);
     ASSERT_EQ(pinot.requests.size(), 4u);
     std::vector<std::string> paths;
-    for (const auto& r : pinot.requests) paths.push_back(r.path);
-    EXPECT_EQ(paths, (std::vector<std::string>{"/schemas", "/schemas", "/tables", "/tables"}));
+    for (const auto& r : pinot.requests) paths.push_back(r.method + " " + r.path);
+    EXPECT_EQ(paths, (std::vector<std::string>{"POST /schemas", "POST /schemas", "POST /tables", "POST /tables"}));
     EXPECT_EQ(pinot.requests[0].query, "override=false");
     for (const auto& name : {"transactions_aggregate_ksql", "transactions_aggregate_sluice"}) {
       ASSERT_TRUE(pinot.tables.count(name)) << name;
@@ -470,6 +477,19 @@ TEST(ProvisionPinot, CreatesSchemasThenTablesWithBrokersAndSecondRunReportsExist
   EXPECT_NE(again.find("schema transactions_aggregate_sluice: exists"), std::string::npos) << again;
   EXPECT_NE(again.find("table transactions_aggregate_sluice_REALTIME: exists"), std::string::npos) << again;
   EXPECT_EQ(again.find(": created"), std::string::npos) << again;
+  EXPECT_EQ(again.find("differs"), std::string::npos) << again;
+
+  // A schema that changed on the server since is kept, and the difference is reported.
+  {
+    std::lock_guard lock(pinot.mu);
+    pinot.schemas["transactions_aggregate_sluice"]["metricFieldSpecs"].push_back({{"name", "extra"}, {"dataType", "INT"}});
+  }
+  Subprocess third({"provision", "--pinot", server.url(), "--pinot-dir", dir});
+  ASSERT_EQ(third.wait(), 0) << third.output();
+  EXPECT_NE(third.output().find("schema transactions_aggregate_sluice: warning: the existing schema differs from the file (kept): "
+                                "not in transactions_aggregate_sluice.schema.json: extra INT;"),
+            std::string::npos)
+      << third.output();
 }
 
 TEST(ProvisionPinot, ControllerValidationErrorIsQuotedWithNonZeroExit) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "provision/reference_fields.hpp"
@@ -140,10 +141,39 @@ bool PinotProvisioner::postSchema(const PinotAsset& a) {
   }
   if (r.status == 409) {
     session_.info("schema " + name + ": exists");
+    reportSchemaDrift(a, name);
     return true;
   }
   session_.error("schema " + name + ": error " + std::to_string(r.status) + ": " + controllerError(r));
   return false;
+}
+
+// An existing schema is kept as is (override=false); say so when it no longer matches the file.
+void PinotProvisioner::reportSchemaDrift(const PinotAsset& a, const std::string& name) {
+  HttpResponse r = session_.http().get(joinUrl(baseUrl_, "/schemas/" + name), kJson);
+  json live = r.connected && r.status == 200 ? json::parse(r.body, nullptr, false) : json();
+  if (!live.is_object()) {
+    session_.info("schema " + name + ": warning: could not read it back (GET /schemas/" + name + ")");
+    return;
+  }
+  auto columns = [](const json& schema) {
+    std::set<std::string> out;
+    for (const char* key : {"dimensionFieldSpecs", "metricFieldSpecs", "dateTimeFieldSpecs", "complexFieldSpecs"})
+      if (schema.contains(key) && schema[key].is_array())
+        for (const auto& f : schema[key])
+          if (f.is_object() && f.contains("name") && f["name"].is_string())
+            out.insert(f["name"].get<std::string>() + " " + f.value("dataType", ""));
+    return out;
+  };
+  auto mine = columns(a.schema);
+  auto theirs = columns(live);
+  std::string diff;
+  for (const auto& c : mine)
+    if (!theirs.count(c)) diff += " missing on server: " + c + ";";
+  for (const auto& c : theirs)
+    if (!mine.count(c)) diff += " not in " + a.name + ".schema.json: " + c + ";";
+  if (!diff.empty())
+    session_.info("schema " + name + ": warning: the existing schema differs from the file (kept):" + diff);
 }
 
 bool PinotProvisioner::postTable(const PinotAsset& a) {

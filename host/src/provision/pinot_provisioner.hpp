@@ -32,6 +32,7 @@ class PinotProvisioner {
  private:
   bool postSchema(const PinotAsset& a);
   bool postTable(const PinotAsset& a);
+  void reportSchemaDrift(const PinotAsset& a, const std::string& name);
 
   std::string baseUrl_;
   std::string kafkaBrokers_;
