@@ -129,6 +129,8 @@ class FileSource : public Source {
     int64_t emitted = 0;
     sluice_record rec = emptyRecord();
     rec.topic = bytes(topic_);
+    // Connect stamps each line with the wall clock when read; one reading per batch is enough.
+    rec.timestamp_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     if (!file_.empty()) rec.source_partition = bytes(partitionJson_);
     char offsetJson[48];
     while (emitted < batchSize_ && begin_ < end_) {

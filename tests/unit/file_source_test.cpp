@@ -29,7 +29,12 @@ struct Line {
   json offset;
   std::string topic;
   bool keyIsNull;
+  int64_t timestamp;
 };
+
+int64_t nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
 
 std::string str(sluice_bytes b) { return b.data ? std::string(reinterpret_cast<const char*>(b.data), b.len) : std::string(); }
 
@@ -66,7 +71,7 @@ class FileSourceTest : public ::testing::Test {
     std::vector<Line> out;
     for (const auto& r : batch.records())
       out.push_back({str(r.value), r.source_partition.data ? json::parse(str(r.source_partition)) : json(),
-                     r.source_offset.data ? json::parse(str(r.source_offset)) : json(), str(r.topic), r.key.data == nullptr});
+                     r.source_offset.data ? json::parse(str(r.source_offset)) : json(), str(r.topic), r.key.data == nullptr, r.timestamp_ms});
     return out;
   }
 
@@ -97,7 +102,9 @@ TEST_F(FileSourceTest, EmitsLinesWithConnectsPartitionAndByteOffsets) {
   // Terminators as Connect accepts them: \n, \r\n and a lone \r. The last line has none yet.
   append("one\ntwo\r\nthree\rfour\n\nfive");
   auto inst = start({{"file", path_}, {"topic", "lines"}});
+  int64_t before = nowMs();
   auto lines = pollUntil(*inst, 5);
+  int64_t after = nowMs();
   ASSERT_EQ(lines.size(), 5u);
   const std::vector<std::pair<std::string, int64_t>> expected = {{"one", 4}, {"two", 9}, {"three", 15}, {"four", 20}, {"", 21}};
   for (size_t i = 0; i < expected.size(); ++i) {
@@ -106,6 +113,9 @@ TEST_F(FileSourceTest, EmitsLinesWithConnectsPartitionAndByteOffsets) {
     EXPECT_EQ(lines[i].partition, json({{"filename", path_}})) << i;
     EXPECT_EQ(lines[i].topic, "lines");
     EXPECT_TRUE(lines[i].keyIsNull);
+    // Connect stamps source lines with the time they were read.
+    EXPECT_GE(lines[i].timestamp, before);
+    EXPECT_LE(lines[i].timestamp, after);
   }
   // "five" has no terminator: nothing more until one arrives.
   EXPECT_TRUE(pollOnce(*inst, 50).empty());
