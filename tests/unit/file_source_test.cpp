@@ -1,6 +1,7 @@
 // file-source through the real loader: Connect's FileStreamSource records and offsets, resume from a
 // committed offset, tailing at EOF, waiting for a missing file, and stop() unblocking poll().
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -210,6 +211,31 @@ TEST_F(FileSourceTest, ALineLongerThanTheReadBufferArrivesWhole) {
   EXPECT_EQ(lines[0].value, longLine);
   EXPECT_EQ(lines[0].offset, json({{"position", static_cast<int64_t>(longLine.size() + 1)}}));
   EXPECT_EQ(lines[1].value, "short");
+}
+
+TEST_F(FileSourceTest, ReadsStdinWhenNoFileIsGivenWithoutOffsets) {
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  int savedStdin = dup(STDIN_FILENO);
+  ASSERT_GE(savedStdin, 0);
+  ASSERT_EQ(dup2(fds[0], STDIN_FILENO), STDIN_FILENO);
+  close(fds[0]);
+  {
+    auto inst = start({{"topic", "t"}});
+    EXPECT_TRUE(pollOnce(*inst, 50).empty());  // an empty pipe: poll returns within its timeout
+    std::string data = "from\nstdin\n";
+    ASSERT_EQ(write(fds[1], data.data(), data.size()), static_cast<ssize_t>(data.size()));
+    auto lines = pollUntil(*inst, 2);
+    ASSERT_EQ(lines.size(), 2u);
+    EXPECT_EQ(lines[0].value, "from");
+    EXPECT_EQ(lines[1].value, "stdin");
+    // Connect tracks no offsets for stdin.
+    EXPECT_TRUE(lines[1].partition.is_null());
+    EXPECT_TRUE(lines[1].offset.is_null());
+  }
+  close(fds[1]);
+  dup2(savedStdin, STDIN_FILENO);
+  close(savedStdin);
 }
 
 TEST_F(FileSourceTest, TopicIsRequired) {
