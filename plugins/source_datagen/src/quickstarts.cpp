@@ -23,7 +23,7 @@ constexpr Quickstart kDatagenQuickstarts[] = {
     {"transactions", "transactions.avro", "transaction_id"},
     {"stores", "stores.avro", "store_id"},
     {"credit_cards", "credit_cards.avro", "card_id"},
-    {"campaign_finance", "campaign_finance.avro", "candidate_id"},
+    {"campaign_finance", "campaign_finance.avro", "cand_id"},  // upstream names candidate_id, a field the schema lacks
     {"fleet_mgmt_description", "fleet_mgmt_description.avro", "vehicle_id"},
     {"fleet_mgmt_location", "fleet_mgmt_location.avro", "vehicle_id"},
     {"fleet_mgmt_sensors", "fleet_mgmt_sensors.avro", "vehicle_id"},
