@@ -1,6 +1,7 @@
 #pragma once
 // Cast$Key / $Value (schemaless): casts fields (spec "f:type,...") or the whole key/value ("type")
 // to int8..int64, float32/64, boolean or string, with Java's conversion rules.
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -40,7 +41,11 @@ class CastOp {
       } else {
         if (item.find(':', colon + 1) != std::string::npos)
           throw ConfigError("Invalid value " + config.getString("spec") + " for configuration spec: Invalid cast spec: " + item);
-        casts_[item.substr(0, colon)] = parseType(item.substr(colon + 1), config);
+        std::string field = item.substr(0, colon);
+        Type type = parseType(item.substr(colon + 1), config);
+        auto same = std::find_if(casts_.begin(), casts_.end(), [&](const auto& c) { return c.first == field; });
+        if (same != casts_.end()) same->second = type;
+        else casts_.emplace_back(field, type);
       }
     }
   }
@@ -48,10 +53,12 @@ class CastOp {
   std::optional<Json> apply(const Json& operand, const sluice_record&) const {
     if (wholeValue_) return castValue(operand, *wholeValue_);
     if (operand.is_null()) return std::nullopt;  // nothing to cast in a tombstone
-    Json updated = requireMap(operand, "cast types");
-    for (auto& [name, field] : updated.items()) {
-      auto c = casts_.find(name);
-      if (c != casts_.end()) field = castValue(field, c->second);
+    const Json& map = requireMap(operand, "cast types");
+    Json updated = map;
+    // Connect puts every field of the spec, so one missing from the value appears as null.
+    for (const auto& [name, type] : casts_) {
+      auto it = map.find(name);
+      updated[name] = it == map.end() ? Json(nullptr) : castValue(*it, type);
     }
     return updated;
   }
@@ -60,7 +67,7 @@ class CastOp {
     if (v.is_null()) return v;
     if (v.is_object() || v.is_array())
       throw DataException(std::string("Cast transformation does not support casting from ") + (v.is_object() ? "MAP" : "ARRAY") +
-                          "; supported types are {INT8, INT16, INT32, INT64, FLOAT32, FLOAT64, BOOLEAN, STRING, BYTES}");
+                          "; supported types are [INT8, INT16, INT32, INT64, FLOAT32, FLOAT64, BOOLEAN, STRING, BYTES]");
     switch (t) {
       case Type::kInt8: return toInteger<int8_t>(v);
       case Type::kInt16: return toInteger<int16_t>(v);
@@ -90,6 +97,12 @@ class CastOp {
     std::string lower = name;
     for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     auto it = kTypes.find(lower);
+    if (lower == "bytes" || lower == "array" || lower == "map" || lower == "struct") {
+      std::string upper = lower;
+      for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      throw ConfigError("Invalid value " + config.getString("spec") + " for configuration spec: Cast transformation does not support casting to " +
+                        upper + "; supported types are [INT8, INT16, INT32, INT64, FLOAT32, FLOAT64, BOOLEAN, STRING]");
+    }
     if (it == kTypes.end())
       throw ConfigError("Invalid value " + config.getString("spec") + " for configuration spec: Invalid type found in casting spec: " + name);
     return it->second;
@@ -145,7 +158,7 @@ class CastOp {
   }
 
   std::optional<Type> wholeValue_;
-  std::map<std::string, Type> casts_;
+  std::vector<std::pair<std::string, Type>> casts_;  // spec order
 };
 
 using CastKey = KeyValueSmt<CastOp, true>;

@@ -305,6 +305,13 @@ TEST_F(SmtTest, CastFieldsFollowsJavaConversions) {
             json::parse(R"({"int8":8,"int16":16,"int32":32,"int64":true,"float32":32.0,"float64":true,"boolean":1,"string":42,"optional":null,"untouched":"x"})"));
 }
 
+// Cast.applySchemaless puts every field named in the spec, so an absent one appears as null.
+TEST_F(SmtTest, CastPutsAbsentSpecFieldsAsNull) {
+  Out out = run("Cast$Value", {{"spec", "a:int32,missing:string"}}, In{.value = R"({"a":"5","b":2})"});
+  ASSERT_EQ(out.status, SLUICE_OK) << out.error;
+  EXPECT_EQ(parsed(out.value), json::parse(R"({"a":5,"b":2,"missing":null})"));
+}
+
 TEST_F(SmtTest, CastToStringAndNarrowing) {
   Out out = run("Cast$Value", {{"spec", "a:string,b:string,c:string,d:int8,e:float32,f:int32"}},
                 In{.value = R"({"a":1.5,"b":true,"c":7,"d":300,"e":0.1,"f":-2.9})"});
@@ -333,6 +340,9 @@ TEST_F(SmtTest, CastErrors) {
   auto spec = make("Cast$Value", {{"spec", "a:bogus"}});
   ASSERT_FALSE(spec.ok());
   EXPECT_NE(spec.error().find("Invalid type found in casting spec: bogus"), std::string::npos) << spec.error();
+  auto bytes = make("Cast$Value", {{"spec", "a:bytes"}});
+  ASSERT_FALSE(bytes.ok());
+  EXPECT_NE(bytes.error().find("Cast transformation does not support casting to BYTES"), std::string::npos) << bytes.error();
   Out map = run("Cast$Value", {{"spec", "a:string"}}, In{.value = R"({"a":{"b":1}})"});
   EXPECT_EQ(map.status, SLUICE_ERR_FATAL);
   EXPECT_NE(map.error.find("does not support casting from MAP"), std::string::npos) << map.error;
