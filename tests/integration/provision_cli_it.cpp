@@ -265,6 +265,7 @@ class FakePinotController {
  public:
   int notReadyHealthCalls = 0;
   std::string rejectTablesWith;  // non-empty: POST /tables answers 400 with this error
+  json unrecognized = json::object();  // what POST /tables reports as ignored keys
   std::map<std::string, json> schemas;
   std::map<std::string, json> tables;
   std::vector<Request> requests;
@@ -310,7 +311,7 @@ class FakePinotController {
       if (tables.count(name))
         return fail(res, 409, "Table config for " + name + "_REALTIME already exists. If this is unexpected, try deleting the table to remove all metadata associated with it.");
       tables[name] = t;
-      res.set_content(json{{"unrecognizedProperties", json::object()}, {"status", "Table " + name + "_REALTIME successfully added"}}.dump(),
+      res.set_content(json{{"unrecognizedProperties", unrecognized}, {"status", "Table " + name + "_REALTIME successfully added"}}.dump(),
                       "application/json");
     });
   }
@@ -533,6 +534,38 @@ TEST(ProvisionPinot, RetriesWhileTheConnectionIsRefused) {
   LoopbackServer server(pinot.server);
   ASSERT_EQ(server.start(port.port()), port.port());
   EXPECT_EQ(p.wait(), 0) << p.output();
+  std::lock_guard lock(pinot.mu);
+  EXPECT_EQ(pinot.tables.size(), 2u);
+}
+
+TEST(ProvisionPinot, IgnoredPropertiesAreReportedAsWarnings) {
+  FakePinotController pinot;
+  pinot.unrecognized = {{"/segmentsConfig/timeTyp", "SECONDS"}};
+  LoopbackServer server(pinot.server);
+  ASSERT_GT(server.start(), 0);
+  Subprocess p({"provision", "--pinot", server.url(), "--pinot-dir", kSourceDir + "/pinot"});
+  EXPECT_EQ(p.wait(), 0) << p.output();
+  EXPECT_NE(p.output().find("table transactions_aggregate_sluice_REALTIME: warning: unrecognized property /segmentsConfig/timeTyp = \"SECONDS\""),
+            std::string::npos)
+      << p.output();
+}
+
+TEST(ProvisionCli, KsqlThenPinotInOneRun) {
+  FakeKsqlDb ksql;
+  FakePinotController pinot;
+  LoopbackServer ksqlServer(ksql.server);
+  LoopbackServer pinotServer(pinot.server);
+  ASSERT_GT(ksqlServer.start(), 0);
+  ASSERT_GT(pinotServer.start(), 0);
+  Subprocess p({"provision", "--ksql", ksqlServer.url(), "--pinot", pinotServer.url(), "--ksql-dir", kSourceDir + "/ksql",
+                "--pinot-dir", kSourceDir + "/pinot"});
+  EXPECT_EQ(p.wait(), 0) << p.output();
+  std::string out = p.output();
+  auto lastKsql = out.find("04_sluice_aggregates_stream.sql: created");
+  auto firstPinot = out.find("pinot: schema");
+  ASSERT_NE(lastKsql, std::string::npos) << out;
+  ASSERT_NE(firstPinot, std::string::npos) << out;
+  EXPECT_LT(lastKsql, firstPinot) << "ksqlDB first: it creates the topic the ksql Pinot table reads";
   std::lock_guard lock(pinot.mu);
   EXPECT_EQ(pinot.tables.size(), 2u);
 }
