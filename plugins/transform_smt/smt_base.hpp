@@ -26,11 +26,28 @@ inline std::vector<std::string> requiredNonEmptyList(const Config& config, const
   return list;
 }
 
+// One header owned by a transform until emit copies it. value nullopt is a null header value.
+struct OwnedHeader {
+  std::string key;
+  std::optional<std::string> value;
+};
+
+// The record's headers as owned copies, in order.
+inline std::vector<OwnedHeader> copyHeaders(const sluice_record& in) {
+  std::vector<OwnedHeader> out;
+  for (size_t i = 0; i < in.header_count; ++i) {
+    const sluice_header& h = in.headers[i];
+    out.push_back({std::string(view(h.key)), h.value.data ? std::optional<std::string>(std::string(view(h.value))) : std::nullopt});
+  }
+  return out;
+}
+
 // What a transform changes in a record; unset members are copied from the input.
 struct Change {
   std::optional<Json> key;
   std::optional<Json> value;
   std::optional<std::string> topic;
+  std::optional<std::vector<OwnedHeader>> headers;
 };
 
 inline void emitChanged(const sluice_record& in, const Change& change, Batch& out) {
@@ -45,6 +62,12 @@ inline void emitChanged(const sluice_record& in, const Change& change, Batch& ou
     rec.value = value.isNull ? kNullBytes : bytes(value.text);
   }
   if (change.topic) rec.topic = bytes(*change.topic);
+  std::vector<sluice_header> headers;
+  if (change.headers) {
+    for (const auto& h : *change.headers) headers.push_back({bytes(h.key), h.value ? bytes(*h.value) : kNullBytes});
+    rec.headers = headers.empty() ? nullptr : headers.data();
+    rec.header_count = headers.size();
+  }
   out.emit(rec);
 }
 

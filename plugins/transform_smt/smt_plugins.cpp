@@ -2,6 +2,8 @@
 #include "cast.hpp"
 #include "extract_field.hpp"
 #include "filter.hpp"
+#include "flatten.hpp"
+#include "headers.hpp"
 #include "hoist_field.hpp"
 #include "insert_field.hpp"
 #include "mask_field.hpp"
@@ -14,4 +16,5 @@ namespace s = sluice::smt;
 
 SLUICE_PLUGINS(s::InsertFieldKey, s::InsertFieldValue, s::ReplaceFieldKey, s::ReplaceFieldValue, s::MaskFieldKey,
                s::MaskFieldValue, s::ValueToKey, s::ExtractFieldKey, s::ExtractFieldValue, s::CastKey, s::CastValue,
-               s::TimestampRouter, s::RegexRouter, s::Filter, s::HoistFieldKey, s::HoistFieldValue)
+               s::TimestampRouter, s::RegexRouter, s::Filter, s::HoistFieldKey, s::HoistFieldValue, s::FlattenKey,
+               s::FlattenValue, s::InsertHeader, s::DropHeaders, s::HeaderFromKey, s::HeaderFromValue)

@@ -26,6 +26,7 @@ struct In {
   int32_t partition = 0;
   int64_t timestamp = -1;
   int64_t kafkaOffset = -1;
+  std::vector<std::pair<std::string, std::optional<std::string>>> headers;
 };
 
 struct Out {
@@ -36,6 +37,7 @@ struct Out {
   std::string topic;
   int32_t partition = -1;
   int64_t timestamp = -1;
+  std::vector<std::pair<std::string, std::optional<std::string>>> headers;
 };
 
 std::optional<std::string> text(sluice_bytes b) {
@@ -85,6 +87,11 @@ class SmtTest : public ::testing::Test {
     rec.key = view(in.key);
     rec.value = view(in.value);
     rec.kafka_offset = in.kafkaOffset;
+    std::vector<sluice_header> headers;
+    for (const auto& [k, v] : in.headers)
+      headers.push_back({sluice_bytes{reinterpret_cast<const uint8_t*>(k.data()), k.size()}, view(v)});
+    rec.headers = headers.empty() ? nullptr : headers.data();
+    rec.header_count = headers.size();
     RecordBatch batch;
     Out out;
     out.status = inst.apply(rec, batch);
@@ -97,6 +104,7 @@ class SmtTest : public ::testing::Test {
       out.topic = text(r.topic).value_or("");
       out.partition = r.partition;
       out.timestamp = r.timestamp_ms;
+      for (size_t i = 0; i < r.header_count; ++i) out.headers.emplace_back(*text(r.headers[i].key), text(r.headers[i].value));
     }
     return out;
   }
@@ -123,7 +131,10 @@ TEST_F(SmtTest, EveryTransformLoadsWithItsConnectClassNames) {
       {"extract-field-value", "ExtractField$Value"}, {"cast-key", "Cast$Key"},
       {"cast-value", "Cast$Value"},                {"timestamp-router", "TimestampRouter"},
       {"regex-router", "RegexRouter"},             {"filter", "Filter"},
-      {"hoist-field-key", "HoistField$Key"},       {"hoist-field-value", "HoistField$Value"}};
+      {"hoist-field-key", "HoistField$Key"},       {"hoist-field-value", "HoistField$Value"},
+      {"flatten-key", "Flatten$Key"},              {"flatten-value", "Flatten$Value"},
+      {"insert-header", "InsertHeader"},           {"drop-headers", "DropHeaders"},
+      {"header-from-key", "HeaderFrom$Key"},       {"header-from-value", "HeaderFrom$Value"}};
   EXPECT_EQ(plugins_->size(), expected.size());
   for (const auto& [name, simple] : expected) {
     PluginPtr byName = find(name);
@@ -406,6 +417,54 @@ TEST_F(SmtTest, HoistFieldWrapsKeyOrValue) {
   Out value = run("HoistField$Value", {{"field", "wrapped"}}, In{.value = R"({"a":[1,2]})"});
   ASSERT_EQ(value.status, SLUICE_OK) << value.error;
   EXPECT_EQ(parsed(value.value), json::parse(R"({"wrapped":{"a":[1,2]}})"));
+}
+
+// FlattenTest.testNestedMapWithDelimiter (schemaless): nested maps join their names with the
+// delimiter; arrays and nulls are kept as they are.
+TEST_F(SmtTest, FlattenJoinsNestedNames) {
+  Out out = run("Flatten$Value", {{"delimiter", "#"}},
+                In{.value = R"({"A":{"B":{"int8":8,"string":"s","list":[1,2]},"n":null},"top":true,"empty":{}})"});
+  ASSERT_EQ(out.status, SLUICE_OK) << out.error;
+  EXPECT_EQ(parsed(out.value), json::parse(R"({"A#B#int8":8,"A#B#string":"s","A#B#list":[1,2],"A#n":null,"top":true})"));
+  Out key = run("Flatten$Key", {}, In{.key = R"({"a":{"b":1}})", .value = "v"});
+  ASSERT_EQ(key.status, SLUICE_OK) << key.error;
+  EXPECT_EQ(parsed(key.key), json::parse(R"({"a.b":1})"));
+  Out tomb = run("Flatten$Value", {}, In{.key = "k", .value = std::nullopt});
+  ASSERT_EQ(tomb.status, SLUICE_OK) << tomb.error;
+  EXPECT_FALSE(tomb.value.has_value());
+}
+
+// InsertHeaderTest / DropHeadersTest
+TEST_F(SmtTest, InsertHeaderAppendsAndDropHeadersRemovesEveryMatch) {
+  In in{.value = "v", .headers = {{"existing", "e"}, {"dropped", "d1"}, {"dropped", std::nullopt}}};
+  Out inserted = run("InsertHeader", {{"header", "inserted"}, {"value.literal", "inserted-value"}}, in);
+  ASSERT_EQ(inserted.status, SLUICE_OK) << inserted.error;
+  decltype(in.headers) expected = {{"existing", "e"}, {"dropped", "d1"}, {"dropped", std::nullopt}, {"inserted", "inserted-value"}};
+  EXPECT_EQ(inserted.headers, expected);
+  Out dropped = run("DropHeaders", {{"headers", "dropped,absent"}}, in);
+  ASSERT_EQ(dropped.status, SLUICE_OK) << dropped.error;
+  decltype(in.headers) kept = {{"existing", "e"}};
+  EXPECT_EQ(dropped.headers, kept);
+  EXPECT_EQ(dropped.value, "v");
+}
+
+// HeaderFromTest (schemaless): move removes the fields, copy keeps them.
+TEST_F(SmtTest, HeaderFromMovesOrCopiesFields) {
+  In in{.key = R"({"k":1})", .value = R"({"field1":"a","field2":{"x":1},"field3":3})", .headers = {{"h0", "0"}}};
+  Out moved = run("HeaderFrom$Value", {{"fields", "field1,field2"}, {"headers", "inserted1,inserted2"}, {"operation", "move"}}, in);
+  ASSERT_EQ(moved.status, SLUICE_OK) << moved.error;
+  EXPECT_EQ(parsed(moved.value), json::parse(R"({"field3":3})"));
+  decltype(in.headers) expected = {{"h0", "0"}, {"inserted1", "a"}, {"inserted2", R"({"x":1})"}};
+  EXPECT_EQ(moved.headers, expected);
+  Out copied = run("HeaderFrom$Key", {{"fields", "k"}, {"headers", "key-k"}, {"operation", "copy"}}, in);
+  ASSERT_EQ(copied.status, SLUICE_OK) << copied.error;
+  EXPECT_EQ(parsed(copied.key), json::parse(R"({"k":1})"));
+  decltype(in.headers) keyHeaders = {{"h0", "0"}, {"key-k", "1"}};
+  EXPECT_EQ(copied.headers, keyHeaders);
+  auto mismatch = make("HeaderFrom$Value", {{"fields", "a,b"}, {"headers", "x"}, {"operation", "copy"}});
+  ASSERT_FALSE(mismatch.ok());
+  EXPECT_NE(mismatch.error().find("'fields' config must have the same number of elements as 'headers' config."), std::string::npos)
+      << mismatch.error();
 }
 
 }  // namespace
