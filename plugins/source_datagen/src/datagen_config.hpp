@@ -25,7 +25,7 @@ struct DatagenSettings {
   // Set by the host for each task.
   int64_t taskId = 0;
   int64_t taskCount = 1;
-  int64_t taskGeneration = 0;
+  int64_t taskGeneration = 0;  // the host's config generation; datagen's own count comes from offsets
   std::string connectorName;
 };
 

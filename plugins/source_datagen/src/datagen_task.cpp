@@ -28,7 +28,6 @@ DatagenTask::DatagenTask(DatagenSettings settings, const std::optional<std::stri
     std::random_device rd;
     rng_.setSeed(static_cast<int64_t>((static_cast<uint64_t>(rd()) << 32) ^ rd()));
   }
-  generation_ = settings_.taskGeneration;
   if (storedOffset) {
     try {
       auto o = nlohmann::json::parse(*storedOffset);

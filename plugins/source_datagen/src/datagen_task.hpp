@@ -50,7 +50,7 @@ class DatagenTask {
   std::string partition_;
   int64_t quota_ = -1;
   int64_t produced_ = 0;    // current.iteration: records produced by this task, across restarts
-  int64_t generation_ = 0;  // task.generation: restarts so far
+  int64_t generation_ = 0;  // task.generation: restarts so far (0 without a stored offset, as datagen)
   TaskRecord current_;
 };
 
