@@ -15,6 +15,7 @@ constexpr Quickstart kDatagenQuickstarts[] = {
     {"ratings", "ratings_schema.avro", "rating_id"},
     {"users", "users_schema.avro", "userid"},
     {"users_", "users_array_map_schema.avro", "userid"},
+    {"users_array_map", "users_array_map_schema.avro", "userid"},  // the enum's name in older datagen releases
     {"pageviews", "pageviews_schema.avro", "viewtime"},
     {"stock_trades", "stock_trades_schema.avro", "symbol"},
     {"inventory", "inventory.avro", "id"},
