@@ -41,7 +41,7 @@ class KafkaSource : public sluice::Source {
       {"max.poll.records", SLUICE_CFG_INT, 0, "500", SLUICE_IMPORTANCE_MEDIUM, 4,
        "Most records one poll returns (consumer.max.poll.records is accepted too).", "[1,]", "Kafka"},
       {"offset.commit.interval.ms", SLUICE_CFG_LONG, 0, "500", SLUICE_IMPORTANCE_LOW, 5,
-       "How often acknowledged offsets are committed (asynchronously); stop and rebalances commit at once.", "[0,]",
+       "How often acknowledged offsets are committed (asynchronously); stop, revoke and close commit at once.", "[0,]",
        "Kafka"},
   };
 
@@ -106,11 +106,13 @@ class KafkaSource : public sluice::Source {
     }
   }
 
+  // Wakes poll() and commits what was acknowledged without waiting for the broker (a broker that is down
+  // must not make stop() hang); the synchronous commit happens on destroy, before the consumer closes.
   void stop() noexcept override {
     stopping_.store(true);
     if (queue_) rd_kafka_queue_yield(queue_);
     try {
-      commitAcknowledged(false);
+      commitAcknowledged(true);
     } catch (...) {
     }
   }
