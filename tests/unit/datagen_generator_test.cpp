@@ -305,6 +305,29 @@ TEST(DatagenTypes, EnumsBooleansNestedRecordsAndFieldOrder) {
   EXPECT_FALSE(rec.hasKey);
 }
 
+TEST(DatagenOptions, ArrayOfRecordOptionsAsPizzaOrdersUses) {
+  const std::string lines = R"({"type":"array","items":{"type":"record","name":"line","fields":[
+      {"name":"product_id","type":"int"},{"name":"unit_price","type":"double"}],
+      "arg.properties":{"options":[{"product_id":66,"unit_price":18.78},{"product_id":71,"unit_price":4.5}]}},
+    "arg.properties":{"length":{"min":1,"max":5}}})";
+  for (const auto& v : field(lines, 200)) {
+    ASSERT_TRUE(v.is_array());
+    EXPECT_GE(v.size(), 1u);
+    EXPECT_LT(v.size(), 5u);
+    for (const auto& line : v) {
+      EXPECT_TRUE(line == json::parse(R"({"product_id":66,"unit_price":18.78})") || line == json::parse(R"({"product_id":71,"unit_price":4.5})"))
+          << line;
+    }
+  }
+}
+
+TEST(DatagenRegex, LengthBoundsTheUnboundedParts) {
+  for (const auto& v : field(R"({"type":"string","arg.properties":{"regex":"[a-z]+","length":{"min":3,"max":6}}})", 300)) {
+    EXPECT_GE(v.get<std::string>().size(), 3u);
+    EXPECT_LE(v.get<std::string>().size(), 5u);  // max is exclusive
+  }
+}
+
 TEST(DatagenDeterminism, SameSeedSameBytesDifferentSeedDifferent) {
   const std::string schema = R"({"type":"record","name":"r","fields":[
     {"name":"s","type":"string"},{"name":"l","type":"long"},{"name":"d","type":"double"},
