@@ -60,6 +60,7 @@ class FileSink : public Sink {
       if (!(fd_ == STDOUT_FILENO && unsyncable))
         throw std::runtime_error("Could not fsync " + describe() + ": " + std::strerror(errno));
     }
+    if (!dirSynced_) syncDirectory();
   }
 
  private:
@@ -75,6 +76,23 @@ class FileSink : public Sink {
     fd_ = ::open(file_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (fd_ < 0)
       throw ConfigError("Couldn't find or create file '" + file_ + "' for FileStreamSinkTask: " + std::strerror(errno));
+  }
+
+  // A file this sink created is durable only once its directory entry is: sync the directory once.
+  void syncDirectory() {
+    dirSynced_ = true;
+    if (file_.empty()) return;
+    size_t slash = file_.rfind('/');
+    std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : file_.substr(0, slash));
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return;  // nothing more we can do; the data itself is synced
+    int rc = ::fsync(fd);
+    int err = errno;
+    ::close(fd);
+    if (rc != 0 && err != EINVAL) {
+      dirSynced_ = false;
+      throw std::runtime_error("Could not fsync the directory of " + describe() + ": " + std::strerror(err));
+    }
   }
 
   void writeBuffered() {
@@ -93,6 +111,7 @@ class FileSink : public Sink {
 
   std::string file_;
   int fd_ = -1;
+  bool dirSynced_ = false;
   std::string buffer_;
 };
 
