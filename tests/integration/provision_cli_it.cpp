@@ -186,6 +186,8 @@ struct Request {
 class FakeKsqlDb {
  public:
   int notReadyInfoCalls = 0;  // /info answers 503 "Server initializing" this many times first
+  int catchingUpPosts = 0;     // /ksql answers 503 error 50301 (command queue catching up) this many times first
+  std::string failingCommand;  // a source whose command ends with commandStatus ERROR
   std::set<std::string> sources;
   std::vector<Request> requests;
   int infoCalls = 0;
@@ -204,6 +206,13 @@ class FakeKsqlDb {
     server.Post("/ksql", [this](const httplib::Request& req, httplib::Response& res) {
       std::lock_guard lock(mu);
       requests.push_back({"POST", req.path, "", req.get_header_value("Accept"), req.body});
+      if (catchingUpPosts > 0) {
+        --catchingUpPosts;
+        res.status = 503;
+        res.set_content(R"({"@type":"generic_error","error_code":50301,"message":"Timed out while waiting for a previous command to execute."})",
+                        "application/json");
+        return;
+      }
       answer(json::parse(req.body).value("ksql", ""), res);
     });
   }
@@ -245,14 +254,17 @@ class FakeKsqlDb {
                       "application/json");
       return;
     }
-    sources.insert(name);
+    bool failed = name == failingCommand;
+    if (!failed) sources.insert(name);
     bool query = std::regex_search(statement, std::regex(R"(\bas\s+select\b)", std::regex::icase));
     std::string message = query ? "Created query with ID C" + std::string(kind == "table" ? "TAS_" : "SAS_") + name + "_1"
                                 : Kind + " created";
     res.set_content(json::array({{{"@type", "currentStatus"},
                                   {"statementText", statement},
                                   {"commandId", kind + "/`" + name + "`/create"},
-                                  {"commandStatus", {{"status", "SUCCESS"}, {"message", message}, {"queryId", nullptr}}},
+                                  {"commandStatus", {{"status", failed ? "ERROR" : "SUCCESS"},
+                                                     {"message", failed ? "Could not write the statement into the command topic." : message},
+                                                     {"queryId", nullptr}}},
                                   {"commandSequenceNumber", static_cast<int>(sources.size())},
                                   {"warnings", json::array()}}})
                         .dump(),
@@ -396,6 +408,24 @@ TEST(ProvisionKsql, StatementErrorStopsAndQuotesTheServer) {
   EXPECT_EQ(out.find("03_never.sql"), std::string::npos) << out;
   std::lock_guard lock(ksql.mu);
   EXPECT_EQ(ksql.requests.size(), 2u);
+}
+
+TEST(ProvisionKsql, RetriesWhileTheCommandQueueCatchesUpAndFailsOnCommandError) {
+  FakeKsqlDb ksql;
+  ksql.catchingUpPosts = 2;
+  ksql.failingCommand = "PAID_TRANSACTIONS_STREAM";
+  LoopbackServer server(ksql.server);
+  ASSERT_GT(server.start(), 0);
+  Subprocess p({"provision", "--ksql", server.url(), "--ksql-dir", kSourceDir + "/ksql", "--timeout", "30"});
+  EXPECT_EQ(p.wait(), 1) << p.output();
+  std::string out = p.output();
+  EXPECT_NE(out.find("not ready: ksqlDB not ready (Timed out while waiting for a previous command to execute.)"), std::string::npos) << out;
+  EXPECT_NE(out.find("01_transactions_stream.sql: created"), std::string::npos) << out;
+  EXPECT_NE(out.find("02_paid_transactions.sql: command failed: Could not write the statement into the command topic."), std::string::npos)
+      << out;
+  EXPECT_EQ(out.find("03_windowed_transactions.sql"), std::string::npos) << out;
+  std::lock_guard lock(ksql.mu);
+  EXPECT_EQ(ksql.requests.size(), 4u);  // 2 refused with 503, then 01 and 02
 }
 
 TEST(ProvisionKsql, PlainCreateOfAnExistingSourceIsReportedAsExists) {
