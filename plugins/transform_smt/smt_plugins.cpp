@@ -9,6 +9,7 @@
 #include "mask_field.hpp"
 #include "regex_router.hpp"
 #include "replace_field.hpp"
+#include "timestamp_converter.hpp"
 #include "timestamp_router.hpp"
 #include "value_to_key.hpp"
 
@@ -17,4 +18,5 @@ namespace s = sluice::smt;
 SLUICE_PLUGINS(s::InsertFieldKey, s::InsertFieldValue, s::ReplaceFieldKey, s::ReplaceFieldValue, s::MaskFieldKey,
                s::MaskFieldValue, s::ValueToKey, s::ExtractFieldKey, s::ExtractFieldValue, s::CastKey, s::CastValue,
                s::TimestampRouter, s::RegexRouter, s::Filter, s::HoistFieldKey, s::HoistFieldValue, s::FlattenKey,
-               s::FlattenValue, s::InsertHeader, s::DropHeaders, s::HeaderFromKey, s::HeaderFromValue)
+               s::FlattenValue, s::InsertHeader, s::DropHeaders, s::HeaderFromKey, s::HeaderFromValue,
+               s::TimestampConverterKey, s::TimestampConverterValue)

@@ -134,7 +134,8 @@ TEST_F(SmtTest, EveryTransformLoadsWithItsConnectClassNames) {
       {"hoist-field-key", "HoistField$Key"},       {"hoist-field-value", "HoistField$Value"},
       {"flatten-key", "Flatten$Key"},              {"flatten-value", "Flatten$Value"},
       {"insert-header", "InsertHeader"},           {"drop-headers", "DropHeaders"},
-      {"header-from-key", "HeaderFrom$Key"},       {"header-from-value", "HeaderFrom$Value"}};
+      {"header-from-key", "HeaderFrom$Key"},       {"header-from-value", "HeaderFrom$Value"},
+      {"timestamp-converter-key", "TimestampConverter$Key"}, {"timestamp-converter-value", "TimestampConverter$Value"}};
   EXPECT_EQ(plugins_->size(), expected.size());
   for (const auto& [name, simple] : expected) {
     PluginPtr byName = find(name);
@@ -465,6 +466,67 @@ TEST_F(SmtTest, HeaderFromMovesOrCopiesFields) {
   ASSERT_FALSE(mismatch.ok());
   EXPECT_NE(mismatch.error().find("'fields' config must have the same number of elements as 'headers' config."), std::string::npos)
       << mismatch.error();
+}
+
+// TimestampConverterTest (schemaless). 86401000 ms is 1970-01-02T00:00:01Z (Connect's DATE_PLUS_TIME);
+// 1483425001864 is 2017-01-03T06:30:01.864Z.
+TEST_F(SmtTest, TimestampConverterBetweenUnixAndString) {
+  const std::string fmt = "yyyy MM dd HH mm ss SSS";
+  Out str = run("TimestampConverter$Value", {{"target.type", "string"}, {"format", fmt}}, In{.value = "86401000"});
+  ASSERT_EQ(str.status, SLUICE_OK) << str.error;
+  EXPECT_EQ(str.value, "1970 01 02 00 00 01 000");
+  Out unix = run("TimestampConverter$Value", {{"target.type", "unix"}, {"format", fmt}}, In{.value = "\"1970 01 02 00 00 01 000\""});
+  ASSERT_EQ(unix.status, SLUICE_OK) << unix.error;
+  EXPECT_EQ(unix.value, "86401000");
+  Out field = run("TimestampConverter$Value", {{"field", "ts"}, {"target.type", "string"}, {"format", "yyyy-MM-dd HH:mm:ss.SSS"}},
+                  In{.value = R"({"ts":1483425001864,"other":"x"})"});
+  ASSERT_EQ(field.status, SLUICE_OK) << field.error;
+  EXPECT_EQ(parsed(field.value), json::parse(R"({"ts":"2017-01-03 06:30:01.864","other":"x"})"));
+  Out back = run("TimestampConverter$Value", {{"field", "ts"}, {"target.type", "Timestamp"}, {"format", "yyyy-MM-dd HH:mm:ss.SSS"}},
+                 In{.value = R"({"ts":"2017-01-03 06:30:01.864"})"});
+  ASSERT_EQ(back.status, SLUICE_OK) << back.error;
+  EXPECT_EQ(parsed(back.value), json::parse(R"({"ts":1483425001864})"));
+}
+
+TEST_F(SmtTest, TimestampConverterDateTimeAndPrecision) {
+  EXPECT_EQ(run("TimestampConverter$Value", {{"target.type", "Date"}}, In{.value = R"({"x":1})"}).status, SLUICE_ERR_FATAL);
+  Out date = run("TimestampConverter$Value", {{"field", "t"}, {"target.type", "Date"}}, In{.value = R"({"t":86401000})"});
+  ASSERT_EQ(date.status, SLUICE_OK) << date.error;
+  EXPECT_EQ(parsed(date.value), json::parse(R"({"t":86400000})"));
+  Out time = run("TimestampConverter$Value", {{"field", "t"}, {"target.type", "Time"}}, In{.value = R"({"t":86401000})"});
+  ASSERT_EQ(time.status, SLUICE_OK) << time.error;
+  EXPECT_EQ(parsed(time.value), json::parse(R"({"t":1000})"));
+  Out seconds = run("TimestampConverter$Value", {{"field", "t"}, {"target.type", "string"}, {"format", "yyyyMMddHHmmss"}, {"unix.precision", "seconds"}},
+                    In{.value = R"({"t":86401})"});
+  ASSERT_EQ(seconds.status, SLUICE_OK) << seconds.error;
+  EXPECT_EQ(parsed(seconds.value), json::parse(R"({"t":"19700102000001"})"));
+  // unix.precision applies to unix input as well as unix output.
+  Out micros = run("TimestampConverter$Value", {{"field", "t"}, {"target.type", "Timestamp"}, {"unix.precision", "microseconds"}},
+                   In{.value = R"({"t":86401000123})"});
+  ASSERT_EQ(micros.status, SLUICE_OK) << micros.error;
+  EXPECT_EQ(parsed(micros.value), json::parse(R"({"t":86401000})"));
+  Out toMicros = run("TimestampConverter$Value",
+                     {{"field", "t"}, {"target.type", "unix"}, {"format", "yyyy MM dd HH mm ss SSS"}, {"unix.precision", "microseconds"}},
+                     In{.value = R"({"t":"1970 01 02 00 00 01 000"})"});
+  ASSERT_EQ(toMicros.status, SLUICE_OK) << toMicros.error;
+  EXPECT_EQ(parsed(toMicros.value), json::parse(R"({"t":86401000000})"));
+  Out compact = run("TimestampConverter$Value", {{"field", "t"}, {"target.type", "unix"}, {"format", "yyyyMMddHHmmss"}},
+                    In{.value = R"({"t":"19700102000001"})"});
+  ASSERT_EQ(compact.status, SLUICE_OK) << compact.error;
+  EXPECT_EQ(parsed(compact.value), json::parse(R"({"t":86401000})"));
+}
+
+TEST_F(SmtTest, TimestampConverterErrors) {
+  auto noFormat = make("TimestampConverter$Value", {{"target.type", "string"}});
+  ASSERT_FALSE(noFormat.ok());
+  EXPECT_NE(noFormat.error().find("TimestampConverter requires format option to be specified when using string timestamps"),
+            std::string::npos)
+      << noFormat.error();
+  Out bad = run("TimestampConverter$Value", {{"field", "t"}, {"target.type", "unix"}, {"format", "yyyy-MM-dd"}},
+                In{.value = R"({"t":"not a date"})"});
+  EXPECT_EQ(bad.status, SLUICE_ERR_FATAL);
+  EXPECT_NE(bad.error.find("Could not parse timestamp: value (not a date) does not match pattern (yyyy-MM-dd)"), std::string::npos)
+      << bad.error;
 }
 
 }  // namespace
