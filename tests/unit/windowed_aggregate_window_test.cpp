@@ -277,6 +277,26 @@ TEST(WindowedAggregateWindow, GroupByUserMatchesModel) {
   expectMatchesModel(model, out.records, true);
 }
 
+TEST(WindowedAggregateWindow, GroupsAreIdentifiedByTheirKeyText) {
+  WindowAggregator agg(options({{"group.by", "region,tier"}}));
+  Capture out;
+  agg.apply(toRecord({.ts = 10, .value = R"({"total_paid":1,"tier":2})"}), out);
+  agg.apply(toRecord({.ts = 11, .value = R"({"total_paid":2,"region":null,"tier":2})"}), out);
+  agg.apply(toRecord({.ts = 12, .value = R"({"total_paid":4,"region":"eu","tier":2})"}), out);
+  agg.apply(toRecord({.ts = 13, .value = R"({"total_paid":8,"region":"eu","tier":"2"})"}), out);
+  agg.closeAll(out);
+  std::map<std::string, int64_t> sums;
+  for (const auto& o : out.records) sums[o.key] = o.value["total_paid"].get<int64_t>();
+  EXPECT_EQ(sums, (std::map<std::string, int64_t>{{"0|null|2", 3}, {"0|eu|2", 12}}));
+  ASSERT_EQ(out.records.size(), 2u) << "groups are identified by their key text: 2 and \"2\" are one group";
+  for (const auto& o : out.records) {
+    if (o.key == "0|null|2") {
+      EXPECT_TRUE(o.value["region"].is_null());
+      EXPECT_EQ(o.value["tier"], 2);
+    }
+  }
+}
+
 TEST(WindowedAggregateWindow, ChangesModeLastUpdateEqualsFinal) {
   WindowAggregator finalAgg(options({{"grace.ms", "1000"}, {"filter.field", "status"}, {"filter.value", "Paid"}}));
   WindowAggregator changesAgg(options({{"grace.ms", "1000"}, {"emit.mode", "changes"}, {"filter.field", "status"}, {"filter.value", "Paid"}}));

@@ -163,8 +163,10 @@ void WindowAggregator::apply(const sluice_record& in, RecordOutput& out) {
   for (int index : groupIndex_) {
     const FieldValue& v = fields_.value(static_cast<size_t>(index));
     if (v.kind == FieldValue::Kind::Other) return invalid(in, out, "a group.by field is an object or array");
-    groupKey_.push_back(static_cast<char>('0' + static_cast<int>(v.kind)));
-    groupKey_.append(v.text);
+    // A group is identified by the text that goes into the output key, so two groups never share
+    // a key: missing and null are one group, and so are 2 and "2".
+    bool isNull = v.kind == FieldValue::Kind::Missing || v.kind == FieldValue::Kind::Null;
+    groupKey_.append(isNull ? std::string_view("null") : v.text);
     groupKey_.push_back('\0');
   }
 
@@ -189,7 +191,8 @@ void WindowAggregator::apply(const sluice_record& in, RecordOutput& out) {
       w.topic = std::string(view(in.topic));
       for (int index : groupIndex_) {
         const FieldValue& v = fields_.value(static_cast<size_t>(index));
-        w.group.push_back({std::string(v.kind == FieldValue::Kind::Missing ? std::string_view("null") : v.text), v.kind});
+        bool isNull = v.kind == FieldValue::Kind::Missing || v.kind == FieldValue::Kind::Null;
+        w.group.push_back({std::string(isNull ? std::string_view("null") : v.text), isNull ? FieldValue::Kind::Null : v.kind});
       }
       w.accumulators.resize(options_.aggregates.size());
       found = windows_.emplace(WindowKey{start, groupKey_}, std::move(w)).first;
