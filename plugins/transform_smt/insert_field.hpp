@@ -43,7 +43,7 @@ class InsertFieldOp {
   }
 
   std::optional<Json> apply(const Json& operand, const sluice_record& rec) const {
-    if (!rec.value.data) return std::nullopt;  // Connect passes tombstones through untouched
+    if (operand.is_null()) return std::nullopt;  // Connect passes a null key/value through untouched
     Json updated = requireMap(operand, "field insertion");
     if (topicField_) updated[*topicField_] = std::string(view(rec.topic));
     if (partitionField_ && rec.partition >= 0) updated[*partitionField_] = rec.partition;

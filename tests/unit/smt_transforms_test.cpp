@@ -178,6 +178,9 @@ TEST_F(SmtTest, InsertFieldPassesTombstonesThrough) {
   ASSERT_EQ(out.count, 1u);
   EXPECT_FALSE(out.value.has_value());
   EXPECT_EQ(out.key, "k");
+  Out nullKey = run("InsertField$Key", {{"topic.field", "t"}}, In{.key = std::nullopt, .value = "v"});
+  ASSERT_EQ(nullKey.status, SLUICE_OK) << nullKey.error;
+  EXPECT_FALSE(nullKey.key.has_value());
 }
 
 TEST_F(SmtTest, InsertFieldOffsetOnlyForSinkRecords) {
