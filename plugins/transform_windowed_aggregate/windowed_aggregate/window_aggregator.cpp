@@ -144,6 +144,9 @@ void WindowAggregator::apply(const sluice_record& in, RecordOutput& out) {
 
   int64_t ts = 0;
   if (!eventTime(in, ts, reason)) return invalid(in, out, reason);
+  // Keeps start/end/grace arithmetic far from int64 overflow (about +-31,000 years).
+  constexpr int64_t kMaxEventTimeMs = 1'000'000'000'000'000;
+  if (ts > kMaxEventTimeMs || ts < -kMaxEventTimeMs) return invalid(in, out, "event time " + std::to_string(ts) + " is out of range");
 
   // Read every aggregate input before touching state, so an invalid record changes nothing.
   for (size_t i = 0; i < options_.aggregates.size(); ++i) {

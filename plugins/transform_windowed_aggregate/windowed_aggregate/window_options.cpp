@@ -97,6 +97,9 @@ WindowOptions WindowOptions::parse(const Config& config) {
   else throw ConfigError("Invalid value " + emit + " for configuration emit.mode: use final or changes");
 
   o.graceMs = config.getLong("grace.ms", 0);
+  constexpr int64_t kMaxDurationMs = 1'000'000'000'000'000;  // keeps end + grace far from overflow
+  if (o.sizeMs > kMaxDurationMs) throw ConfigError("Invalid value " + std::to_string(o.sizeMs) + " for configuration window.size.ms: too large");
+  if (o.graceMs > kMaxDurationMs) throw ConfigError("Invalid value " + std::to_string(o.graceMs) + " for configuration grace.ms: too large");
   if (o.graceMs < 0) throw ConfigError("Invalid value " + std::to_string(o.graceMs) + " for configuration grace.ms: must be at least 0");
   o.idleTimeoutMs = config.getLong("idle.timeout.ms", 5000);
   if (o.idleTimeoutMs < 0) throw ConfigError("Invalid value " + std::to_string(o.idleTimeoutMs) + " for configuration idle.timeout.ms: must be at least 0");
