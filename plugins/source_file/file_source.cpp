@@ -42,7 +42,10 @@ class FileSource : public Source {
       : context_(context),
         file_(config.getString("file")),
         topic_(config.getString("topic")),
-        batchSize_(config.getLong("batch.size", 2000)) {
+        batchSize_(config.getLong("batch.size", 2000)),
+        // Connect's FileStreamSourceConnector makes one task whatever tasks.max says; the host may
+        // start more, so every task but task 0 stays idle instead of reading the file again.
+        idle_(config.getLong("task.id", 0) != 0) {
     if (topic_.empty()) throw ConfigError("Missing required configuration \"topic\" which has no default value.");
     if (batchSize_ < 1) throw ConfigError("Invalid value " + std::to_string(batchSize_) + " for configuration batch.size: Value must be at least 1");
     if (!file_.empty()) partitionJson_ = nlohmann::json{{"filename", file_}}.dump();
@@ -51,7 +54,8 @@ class FileSource : public Source {
   ~FileSource() override { closeFile(); }
 
   void start() override {
-    if (file_.empty()) return;  // stdin has no offsets, as in Connect
+    if (idle_) context_.info("file-source reads with one task only (as Connect's FileStreamSourceConnector); this task stays idle");
+    if (idle_ || file_.empty()) return;  // stdin has no offsets, as in Connect
     auto committed = context_.readOffset(partitionJson_);
     if (!committed) return;
     nlohmann::json offset = nlohmann::json::parse(*committed, nullptr, false);
@@ -70,6 +74,10 @@ class FileSource : public Source {
 
   sluice_status poll(Batch& out, int32_t timeoutMs) override {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(std::max<int32_t>(timeoutMs, 0));
+    if (idle_) {
+      waitUntil(deadline, std::chrono::milliseconds(std::max<int32_t>(timeoutMs, 0)));
+      return SLUICE_OK;
+    }
     while (!stopping_) {
       if (fd_ < 0 && !openFile()) {
         waitUntil(deadline, kMissingFileRetry);
@@ -203,6 +211,7 @@ class FileSource : public Source {
   std::string file_;
   std::string topic_;
   int64_t batchSize_;
+  bool idle_;
   std::string partitionJson_;
   int fd_ = -1;
   bool warnedMissing_ = false;

@@ -238,6 +238,16 @@ TEST_F(FileSourceTest, ReadsStdinWhenNoFileIsGivenWithoutOffsets) {
   close(savedStdin);
 }
 
+// Connect runs FileStreamSource with a single task; extra tasks the host starts must not duplicate lines.
+TEST_F(FileSourceTest, OnlyTaskZeroReads) {
+  append("x\ny\n");
+  auto second = start({{"file", path_}, {"topic", "t"}, {"task.id", "1"}});
+  EXPECT_TRUE(pollOnce(*second, 100).empty());
+  auto first = start({{"file", path_}, {"topic", "t"}, {"task.id", "0"}});
+  EXPECT_EQ(pollUntil(*first, 2).size(), 2u);
+  EXPECT_TRUE(pollOnce(*second, 50).empty());
+}
+
 TEST_F(FileSourceTest, TopicIsRequired) {
   auto inst = PluginInstance::create(plugin_, {{"file", path_}});
   ASSERT_FALSE(inst.ok());
