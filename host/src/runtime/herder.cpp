@@ -381,13 +381,20 @@ bool Herder::usesFrameworkOffsets(const Connector& c) const {
 
 std::vector<OffsetEntry> Herder::offsets(const std::string& name) const {
   bool framework;
+  std::vector<std::string> topics;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    framework = usesFrameworkOffsets(get(name, "Connector " + name + " not found"));
+    const Connector& c = get(name, "Connector " + name + " not found");
+    framework = usesFrameworkOffsets(c);
+    auto it = c.config.find("topics");
+    if (it != c.config.end()) topics = splitConfigList(it->second);
+    for (const auto& t : c.topics) topics.push_back(t);  // topics.regex matches seen so far
   }
+  std::sort(topics.begin(), topics.end());
+  topics.erase(std::unique(topics.begin(), topics.end()), topics.end());
   std::vector<OffsetEntry> out;
   if (!framework) {
-    auto group = readGroupOffsets(worker_, "connect-" + name);
+    auto group = readGroupOffsets(worker_, "connect-" + name, topics);
     if (!group.ok()) throw HerderError(500, group.error());
     for (const auto& o : *group)
       out.push_back({{{"kafka_topic", o.topic}, {"kafka_partition", o.partition}}, {{"kafka_offset", o.offset}}});

@@ -8,7 +8,7 @@ namespace sluice {
 
 namespace {
 
-constexpr int kTimeoutMs = 10000;
+constexpr int kTimeoutMs = 5000;
 
 struct Admin {
   rd_kafka_t* rk = nullptr;
@@ -58,19 +58,56 @@ Result<rd_kafka_event_t*> await(Admin& a, const std::string& what, const std::st
 }
 
 Result<bool> checkGroups(const rd_kafka_group_result_t* const* groups, size_t n, const std::string& what) {
-  for (size_t i = 0; i < n; ++i)
+  for (size_t i = 0; i < n; ++i) {
     if (const rd_kafka_error_t* e = rd_kafka_group_result_error(groups[i]))
       return Error{what + " failed: " + rd_kafka_error_string(e)};
+    // Per-partition errors too, so a refused partition is never reported as done.
+    const auto* parts = rd_kafka_group_result_partitions(groups[i]);
+    for (int j = 0; parts && j < parts->cnt; ++j)
+      if (parts->elems[j].err)
+        return Error{what + " failed for " + parts->elems[j].topic + "-" + std::to_string(parts->elems[j].partition) +
+                     ": " + rd_kafka_err2str(parts->elems[j].err)};
+  }
   return true;
 }
 
 }  // namespace
 
-Result<std::vector<GroupOffset>> readGroupOffsets(const WorkerConfig& worker, const std::string& group) {
+// Every partition of `topics`, from cluster metadata (brokers, including the embedded mock, answer
+// OffsetFetch reliably only for named partitions).
+Result<rd_kafka_topic_partition_list_t*> partitionsOf(rd_kafka_t* rk, const std::vector<std::string>& topics) {
+  auto* list = rd_kafka_topic_partition_list_new(0);
+  for (const auto& t : topics) {
+    rd_kafka_topic_t* topic = rd_kafka_topic_new(rk, t.c_str(), nullptr);
+    const rd_kafka_metadata_t* md = nullptr;
+    rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 0, topic, &md, kTimeoutMs);
+    rd_kafka_topic_destroy(topic);
+    if (err) {
+      rd_kafka_topic_partition_list_destroy(list);
+      return Error{"Reading metadata for topic " + t + " failed: " + rd_kafka_err2str(err) +
+                   " (is Kafka reachable at bootstrap.servers?)"};
+    }
+    for (int i = 0; i < md->topic_cnt; ++i)
+      for (int p = 0; md->topics[i].err == 0 && p < md->topics[i].partition_cnt; ++p)
+        rd_kafka_topic_partition_list_add(list, t.c_str(), md->topics[i].partitions[p].id);
+    rd_kafka_metadata_destroy(md);
+  }
+  return list;
+}
+
+Result<std::vector<GroupOffset>> readGroupOffsets(const WorkerConfig& worker, const std::string& group,
+                                                  const std::vector<std::string>& topics) {
   auto admin = makeAdmin(worker);
   if (!admin.ok()) return Error{admin.error()};
   auto& a = **admin;
-  auto* req = rd_kafka_ListConsumerGroupOffsets_new(group.c_str(), nullptr);
+  rd_kafka_topic_partition_list_t* wanted = nullptr;
+  if (!topics.empty()) {
+    auto parts = partitionsOf(a.rk, topics);
+    if (!parts.ok()) return Error{"Reading the committed offsets for consumer group " + group + " failed: " + parts.error()};
+    wanted = *parts;
+  }
+  auto* req = rd_kafka_ListConsumerGroupOffsets_new(group.c_str(), wanted);
+  if (wanted) rd_kafka_topic_partition_list_destroy(wanted);
   auto* o = options(a.rk, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS);
   rd_kafka_ListConsumerGroupOffsets(a.rk, &req, 1, o, a.queue);
   rd_kafka_ListConsumerGroupOffsets_destroy(req);

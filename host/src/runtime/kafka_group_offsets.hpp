@@ -16,7 +16,9 @@ struct GroupOffset {
   int64_t offset = -1;  // -1 in alterGroupOffsets: remove this partition's committed offset
 };
 
-Result<std::vector<GroupOffset>> readGroupOffsets(const WorkerConfig& worker, const std::string& group);
+// `topics`: the connector's topics (their partitions are asked for); empty: whatever the group holds.
+Result<std::vector<GroupOffset>> readGroupOffsets(const WorkerConfig& worker, const std::string& group,
+                                                  const std::vector<std::string>& topics);
 Result<bool> alterGroupOffsets(const WorkerConfig& worker, const std::string& group,
                                const std::vector<GroupOffset>& offsets);
 // Deletes the whole consumer group (Connect's reset for sink connectors).
