@@ -302,6 +302,9 @@ TEST_F(RestApiTest, Lifecycle) {
     EXPECT_TRUE(p.raw.empty());
   }
   ASSERT_TRUE(eventually([&] { return connectorState("src1") == "PAUSED" && allTasks("src1", "PAUSED"); }));
+  // As `curl -X PUT .../pause`: no Content-Length and no body at all.
+  std::string bare = rawRequest(worker_->port(), "PUT /connectors/src1/pause HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_TRUE(bare.starts_with("HTTP/1.1 202")) << bare;
   auto resumed = http_->send("PUT", "/connectors/src1/resume", "");
   EXPECT_EQ(resumed.status, 202);
   EXPECT_TRUE(resumed.raw.empty());

@@ -29,6 +29,14 @@ std::string normalized(std::string name) {
   return name;
 }
 
+// Connect clients expect Java class names: the plugin's fully-qualified alias when it has one
+// (e.g. org.apache.kafka.connect.file.FileStreamSinkConnector), else its native name.
+std::string connectClass(const PluginDescriptor& p) {
+  for (const auto& a : p.aliases)
+    if (a.find('.') != std::string::npos) return a;
+  return p.name;
+}
+
 }  // namespace
 
 void addConnectorPluginsRoutes(Router& router, RestContext& ctx) {
@@ -46,9 +54,9 @@ void addConnectorPluginsRoutes(Router& router, RestContext& ctx) {
     for (const auto& p : ctx.registry.plugins()) {
       std::string type = connectType(p->kind);
       if (connectorsOnly && type == "transformation") continue;
-      nlohmann::json row = {{"class", p->name}, {"type", type}};
+      nlohmann::json row = {{"class", connectClass(*p)}, {"type", type}};
       if (!p->version.empty() && p->version != "undefined") row["version"] = p->version;
-      rows.emplace_back(rank(type), p->name, row);
+      rows.emplace_back(rank(type), connectClass(*p), row);
     }
     if (!connectorsOnly)
       for (const auto& b : builtinPlugins())

@@ -21,7 +21,13 @@ Result<int> RestServer::start(const std::string& host, int port) {
   auto maxBytes = static_cast<size_t>(ctx_.worker.getLong("rest.request.max.bytes", 1 << 20));
   server_->set_payload_max_length(maxBytes);
   // Refuse an oversized body from its Content-Length, before httplib reads it.
-  server_->set_pre_routing_handler([maxBytes](const httplib::Request& req, httplib::Response& res) {
+  server_->set_pre_routing_handler([this, maxBytes](const httplib::Request& req, httplib::Response& res) {
+    // `curl -X PUT .../pause` sends neither Content-Length nor a chunked body; httplib would answer
+    // 400 for that, Connect treats it as an empty body. Route such requests here, bodiless.
+    if (!req.has_header("Content-Length") && !req.has_header("Transfer-Encoding") && req.method != "GET") {
+      router_.dispatch(req, res);
+      return httplib::Server::HandlerResponse::Handled;
+    }
     if (req.has_header("Content-Length")) {
       unsigned long long len = 0;
       try {
