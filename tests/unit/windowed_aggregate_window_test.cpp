@@ -426,7 +426,8 @@ TEST(WindowedAggregateWindow, InvalidRecordFailsClearlyAndChangesNothing) {
       EXPECT_NE(std::string(e.what()).find("transactions/0@42"), std::string::npos) << e.what();
     }
   }
-  sluice_record tombstone = toRecord({.ts = 3});
+  In tombstoneIn{.ts = 3};
+  sluice_record tombstone = toRecord(tombstoneIn);
   tombstone.value = kNullBytes;
   EXPECT_THROW(agg.apply(tombstone, out), InvalidRecordError);
   EXPECT_THROW(agg.apply(toRecord({.ts = -1, .value = txn(10)}), out), InvalidRecordError) << "no timestamp";
