@@ -217,4 +217,18 @@ inline std::vector<std::string> fingerprints(const std::vector<Msg>& msgs) {
   return out;
 }
 
+// "" when both hold the same records; otherwise what is missing and what is extra (duplicates included).
+inline std::string diffRecords(const std::vector<Msg>& got, const std::vector<Msg>& expected) {
+  std::map<std::string, int> count;
+  for (const auto& f : fingerprints(expected)) ++count[f];
+  for (const auto& f : fingerprints(got)) --count[f];
+  std::string missing, extra;
+  for (const auto& [f, n] : count) {
+    if (n > 0) missing += "\n  missing x" + std::to_string(n) + ": " + f;
+    if (n < 0) extra += "\n  extra x" + std::to_string(-n) + ": " + f;
+  }
+  if (missing.empty() && extra.empty()) return "";
+  return "got " + std::to_string(got.size()) + ", expected " + std::to_string(expected.size()) + missing + extra;
+}
+
 }  // namespace sluice::kafkait

@@ -100,13 +100,16 @@ TEST_F(KafkaSinkIt, RejectsAnUnknownProducerProperty) {
 
 TEST_F(KafkaSinkIt, RetriableProduceErrorsLoseAndDuplicateNothing) {
   auto sink = startInstance("kafka-sink.so", props({{"producer.retry.backoff.ms", "10"}}));
+  // Errors the broker returns without appending. (An injected _TRANSPORT disconnect is left out: the
+  // librdkafka 2.0.2 mock appends the batch before disconnecting and does not de-duplicate the idempotent
+  // retry, which a real broker does; outages are covered by BrokerDownThenUpLosesNothing.)
   cluster_->pushRequestErrors(kProduceApiKey, {RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION, RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT,
-                                               RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS, RD_KAFKA_RESP_ERR__TRANSPORT});
+                                               RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS, RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS});
   auto records = makeRecords(topic_, 200, nowMs());
   ASSERT_EQ(putAll(*sink, records), SLUICE_OK) << sink->error();
   ASSERT_EQ(sink->flush(), SLUICE_OK) << sink->error();
   auto got = readTopics(cluster_->bootstrapServers(), {topic_}, records.size());
-  EXPECT_EQ(fingerprints(got), fingerprints(records));
+  EXPECT_EQ(diffRecords(got, records), "");
 }
 
 TEST_F(KafkaSinkIt, BrokerDownThenUpLosesNothing) {
