@@ -9,7 +9,7 @@ namespace sluice::bench {
 
 struct KafkaSizes {
   long producerRecords = 100000;   // row 1
-  long aggregateRecords = 300000;  // row 2
+  long aggregateRecords = 100000;  // row 2 (at most ~5 MB per partition stays in the mock)
   long fileLines = 1000000;        // row 6
   int runs = 5;
 };

@@ -27,7 +27,7 @@ int main(int argc, char** argv) {
     std::string a = argv[i];
     if (a == "--quick") {
       kafka.producerRecords = 20000;
-      kafka.aggregateRecords = 50000;
+      kafka.aggregateRecords = 30000;
       kafka.fileLines = 100000;
       transformRecords = 100000;
       worker.requestsPerRun = 1000;
