@@ -190,7 +190,9 @@ std::vector<Row> benchProducerCeiling(const KafkaSizes& sizes) {
   Row ratio{"producer ceiling: worker datagen->kafka-sink / raw librdkafka producer", "ratio", {}, ">= 0.85",
             [](double v) { return v >= 0.85; }, perSecond(sizes.producerRecords)};
   Row raw{"raw librdkafka producer (datagen records, pre-generated)", "records/s", {}, "", {}, ""};
-  Row worker{"worker pipeline datagen -> kafka-sink (generation included)", "records/s", {}, "", {}, ""};
+  Row worker{"worker pipeline datagen -> kafka-sink (generation included)", "records/s", {}, "", {}, "JsonConverter values"};
+  // The same pipeline with pass-through converters, to show what JSON conversion costs.
+  Row passThrough{"worker pipeline, ByteArrayConverter (no JSON conversion)", "records/s", {}, "", {}, ""};
   auto cluster = startCluster();
   PipelineHarness harness(cluster->bootstrapServers());
   RecordBatch records;
@@ -214,11 +216,24 @@ std::vector<Row> benchProducerCeiling(const KafkaSizes& sizes) {
     p->close();
     if (written != static_cast<uint64_t>(sizes.producerRecords))
       throw std::runtime_error("worker wrote " + std::to_string(written) + " records");
+    std::string passTopic = "pass-" + std::to_string(run);
+    createTopic(*cluster, passTopic);
+    config = transactionsConfig(passTopic, sizes.producerRecords);
+    config["connector.class"] = "datagen";
+    config["key.converter"] = config["value.converter"] = "org.apache.kafka.connect.converters.ByteArrayConverter";
+    auto t1 = Clock::now();
+    auto q = harness.build("transactions-pass-" + std::to_string(run), config);
+    Pipeline* raw_q = q.get();
+    runUntil(*q, [&](Result<bool>&) { return raw_q->metrics().recordsWritten >= static_cast<uint64_t>(sizes.producerRecords); },
+             "pass-through pipeline");
+    passThrough.samples.push_back(sizes.producerRecords / secondsSince(t1));
+    q->close();
+
     raw.samples.push_back(sizes.producerRecords / rawSecs);
     worker.samples.push_back(sizes.producerRecords / workerSecs);
     ratio.samples.push_back(rawSecs / workerSecs);
   }
-  return {ratio, raw, worker};
+  return {ratio, raw, worker, passThrough};
 }
 
 std::vector<Row> benchWindowedAggregate(const KafkaSizes& sizes) {

@@ -9,7 +9,7 @@ namespace sluice::bench {
 
 struct KafkaSizes {
   long producerRecords = 100000;   // row 1
-  long aggregateRecords = 100000;  // row 2 (at most ~5 MB per partition stays in the mock)
+  long aggregateRecords = 60000;   // row 2 (the mock keeps ~5 MB, about 7,000 of these records, per partition)
   long fileLines = 1000000;        // row 6
   int runs = 5;
 };
