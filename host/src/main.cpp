@@ -6,6 +6,7 @@
 #include "cli/kafka_command.hpp"
 #include "cli/plugins_command.hpp"
 #include "cli/provision_command.hpp"
+#include "cli/watch_command.hpp"
 #include "cli/worker_command.hpp"
 #include "common/version.hpp"
 
@@ -18,6 +19,7 @@ int main(int argc, char** argv) {
   sluice::addPluginsCommand(app);
   sluice::addProvisionCommand(app);
   sluice::addKafkaCommand(app);
+  sluice::addWatchCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

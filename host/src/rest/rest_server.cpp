@@ -1,5 +1,8 @@
 #include "rest/rest_server.hpp"
 
+#include <chrono>
+#include <thread>
+
 #include <httplib.h>
 
 #include "common/logging.hpp"
@@ -73,7 +76,12 @@ Result<int> RestServer::start(const std::string& host, int port) {
   if (bound <= 0)
     return Error{"REST server: cannot listen on " + host + ":" + std::to_string(port) +
                  " (in use, or not a local address); set listeners or rest.port"};
+  // Without TCP_NODELAY every keep-alive response waits for the client's delayed ACK (~40 ms).
+  server_->set_tcp_nodelay(true);
   thread_ = std::thread([this] { server_->listen_after_bind(); });
+  // httplib's stop() is a no-op until the listen loop runs, so a stop() right after start() would
+  // leave the join in stop() hanging: wait until it runs.
+  for (int i = 0; i < 500 && !server_->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(2));
   logger("sluice.rest")->info("REST API listening on http://{}:{}", host, bound);
   return bound;
 }

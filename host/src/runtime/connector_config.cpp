@@ -6,6 +6,7 @@
 #include "config/config_validator.hpp"
 #include "plugin/plugin_instance.hpp"
 #include "runtime/builtin_plugins.hpp"
+#include "runtime/pipeline.hpp"
 
 namespace sluice {
 
@@ -387,11 +388,21 @@ ConnectorValidation validateConnectorConfig(const std::map<std::string, std::str
   validateChain(b, config, v.effective, registry, true);
   validateChain(b, config, v.effective, registry, false);
   // The plugin's own keys; a key the framework also defines keeps the framework entry.
+  // Keys the host injects into every task (bootstrap.servers, group.id, task identity) are never
+  // required from the user; the plugin's own validate() sees them as its tasks will.
+  PipelineSpec probe;
+  probe.connector = config.count("name") ? config.at("name") : "";
+  auto supplied = hostSuppliedProps(probe);
   std::vector<ConfigKey> own;
-  for (const auto& k : v.plugin->config)
-    if (!b.find(k.name)) own.push_back(k);
+  for (const auto& k : v.plugin->config) {
+    if (b.find(k.name)) continue;
+    own.push_back(k);
+    if (supplied.count(k.name)) own.back().required = false;
+  }
   b.addTable(own, config, "", v.effective);
-  for (const auto& [k, message] : runPluginValidate(*v.plugin, config)) b.addError(k, message, config);
+  auto pluginView = config;
+  for (const auto& [k, value] : supplied) pluginView.emplace(k, value);
+  for (const auto& [k, message] : runPluginValidate(*v.plugin, pluginView)) b.addError(k, message, config);
   validateConverters(b, config, v.effective);
   for (const auto& k : nullKeys) {
     if (auto* e = b.find(k)) e->value.reset();

@@ -74,7 +74,7 @@ class PipelineImpl : public Pipeline {
   Result<bool> processPolled();
   Result<bool> handleRecordError(const sluice_record& original, const std::string& stage, const std::string& className,
                                  const std::string& message);
-  Result<bool> convertOutputs(const RecordBatch& in, RecordBatch& out);
+  Result<const RecordBatch*> convertOutputs(const RecordBatch& in, RecordBatch& out);
   Result<bool> deliver(const RecordBatch& batch);
   void notePosition(const sluice_record& r);
   void noteTopic(sluice_bytes topic);
@@ -99,7 +99,7 @@ class PipelineImpl : public Pipeline {
   bool closed_ = false;
 
   // Reused buffers: steady state allocates nothing per record.
-  RecordBatch polled_batch_, transformed_, converted_, converting_;
+  RecordBatch polledBatch_, transformed_, converted_;
   std::string keyScratch_, valueScratch_;
 
   // Positions waiting for the next successful flush: source partition JSON -> offset JSON.
@@ -146,14 +146,9 @@ Result<bool> PipelineImpl::init() {
 
   // Every plugin sees the connector config plus the task identity, as Connect's task configs do.
   Config base = c;
-  base["name"] = spec_.connector;
-  base["task.id"] = std::to_string(spec_.taskId);
-  base["task.count"] = std::to_string(spec_.taskCount);
-  base["task.generation"] = std::to_string(spec_.generation);
-  base["bootstrap.servers"] = worker.bootstrapServers();
+  for (auto& [k, v] : hostSuppliedProps(spec_)) base[k] = v;
 
   Config sourceProps = base;  // the consumer side: kafka-source keys
-  sourceProps["group.id"] = "connect-" + spec_.connector;
   for (const auto& [k, v] : worker.withPrefix("consumer.")) sourceProps["consumer." + k] = v;
   copyPrefixed(c, "consumer.override.", "consumer.", sourceProps);
   Config sinkProps = base;  // the producer side: kafka-sink keys
@@ -248,24 +243,34 @@ Result<bool> PipelineImpl::handleRecordError(const sluice_record& original, cons
   return true;
 }
 
-// Source connectors: serialise each output's key and value for Kafka.
-Result<bool> PipelineImpl::convertOutputs(const RecordBatch& in, RecordBatch& out) {
+// Source connectors: serialise each output's key and value for Kafka. Records the converters leave
+// unchanged (JSON values under schemaless JsonConverter, the common case) are not copied: the
+// result is `in` itself until the first record that changes.
+Result<const RecordBatch*> PipelineImpl::convertOutputs(const RecordBatch& in, RecordBatch& out) {
   out.clear();
-  for (const auto& r : in.records()) {
+  bool copying = false;
+  const auto& records = in.records();
+  for (size_t i = 0; i < records.size(); ++i) {
+    const sluice_record& r = records[i];
     std::string error;
     sluice_record copy = r;
     auto k = keyConverter_->toKafka(r.key, keyScratch_, error);
     if (k == Converter::Outcome::kConverted) copy.key = {reinterpret_cast<const uint8_t*>(keyScratch_.data()), keyScratch_.size()};
     auto v = k == Converter::Outcome::kFailed ? k : valueConverter_->toKafka(r.value, valueScratch_, error);
     if (v == Converter::Outcome::kConverted) copy.value = {reinterpret_cast<const uint8_t*>(valueScratch_.data()), valueScratch_.size()};
+    if (!copying && k == Converter::Outcome::kUnchanged && v == Converter::Outcome::kUnchanged) continue;
+    if (!copying) {
+      copying = true;
+      for (size_t j = 0; j < i; ++j) out.add(records[j]);
+    }
     if (k == Converter::Outcome::kFailed || v == Converter::Outcome::kFailed) {
       auto handled = handleRecordError(r, k == Converter::Outcome::kFailed ? "KEY_CONVERTER" : "VALUE_CONVERTER", "converter", error);
-      if (!handled.ok()) return handled;
+      if (!handled.ok()) return Error{handled.error()};
       continue;
     }
     out.add(copy);
   }
-  return true;
+  return copying ? &out : &in;
 }
 
 Result<bool> PipelineImpl::deliver(const RecordBatch& batch) {
@@ -288,10 +293,10 @@ Result<bool> PipelineImpl::deliver(const RecordBatch& batch) {
 }
 
 Result<bool> PipelineImpl::processPolled() {
-  polled_ += polled_batch_.size();
+  polled_ += polledBatch_.size();
   transformed_.clear();
   bool sinkSideConversion = connectorIsSink_ && !passThroughConverters_;
-  for (const auto& original : polled_batch_.records()) {
+  for (const auto& original : polledBatch_.records()) {
     if (connectorIsSink_) noteTopic(original.topic);
     const sluice_record* input = &original;
     sluice_record converted;
@@ -324,8 +329,8 @@ Result<bool> PipelineImpl::processPolled() {
   const RecordBatch* out = &transformed_;
   if (!connectorIsSink_ && !passThroughConverters_) {
     auto c = convertOutputs(transformed_, converted_);
-    if (!c.ok()) return c;
-    out = &converted_;
+    if (!c.ok()) return Error{c.error()};
+    out = c.value();
   }
   return deliver(*out);
 }
@@ -342,8 +347,8 @@ Result<bool> PipelineImpl::step(int timeoutMs) {
     // The source is finished: keep ticking (windows may close on idle) and committing.
     std::this_thread::sleep_for(std::chrono::milliseconds(std::min(timeoutMs, 100)));
   } else {
-    polled_batch_.clear();
-    sluice_status s = source_->poll(polled_batch_, timeoutMs);
+    polledBatch_.clear();
+    sluice_status s = source_->poll(polledBatch_, timeoutMs);
     if (s == SLUICE_END_OF_INPUT) {
       ended_ = true;
       log_->info("{}: source {} reached the end of its input", name(), source_->plugin().name);
@@ -352,7 +357,7 @@ Result<bool> PipelineImpl::step(int timeoutMs) {
     } else if (s != SLUICE_OK) {
       return Error{source_->error()};
     }
-    if (!polled_batch_.empty()) {
+    if (!polledBatch_.empty()) {
       auto r = processPolled();
       if (!r.ok()) return r;
     }
@@ -367,8 +372,8 @@ Result<bool> PipelineImpl::step(int timeoutMs) {
       const RecordBatch* out = &transformed_;
       if (!connectorIsSink_ && !passThroughConverters_) {
         auto c = convertOutputs(transformed_, converted_);
-        if (!c.ok()) return c;
-        out = &converted_;
+        if (!c.ok()) return Error{c.error()};
+        out = c.value();
       }
       auto d = deliver(*out);
       if (!d.ok()) return d;
@@ -422,10 +427,11 @@ Result<bool> PipelineImpl::commit() {
 }
 
 void PipelineImpl::stop() {
+  // The sink is left running so the final commit() can still drain it; a sink blocked by a down
+  // broker is bounded by the worker's task.shutdown.graceful.timeout.ms.
   stopping_ = true;
   if (source_) source_->stop();
   if (transforms_) transforms_->stop();
-  if (sink_) sink_->stop();
 }
 
 void PipelineImpl::close() {
@@ -435,11 +441,21 @@ void PipelineImpl::close() {
   if (source_) source_->stop();
   source_.reset();
   transforms_.reset();
+  if (sink_) sink_->stop();
   sink_.reset();
   dlq_.reset();
 }
 
 }  // namespace
+
+std::map<std::string, std::string> hostSuppliedProps(const PipelineSpec& spec) {
+  return {{"name", spec.connector},
+          {"task.id", std::to_string(spec.taskId)},
+          {"task.count", std::to_string(spec.taskCount)},
+          {"task.generation", std::to_string(spec.generation)},
+          {"bootstrap.servers", spec.worker ? spec.worker->bootstrapServers() : "localhost:9092"},
+          {"group.id", "connect-" + spec.connector}};
+}
 
 Result<std::unique_ptr<Pipeline>> Pipeline::build(const PipelineSpec& spec) {
   if (!spec.worker || !spec.plugins) return Error{"pipeline spec lacks the worker config or the plugin registry"};

@@ -42,6 +42,11 @@ struct PipelineMetrics {
   uint64_t errorsTolerated = 0;
 };
 
+// The keys the host itself gives every plugin of a task, on top of the connector config: `name`,
+// `task.id`, `task.count`, `task.generation`, `bootstrap.servers` (the worker's), and `group.id`
+// (connect-<name>). Validation treats them as present, since a user never sets them.
+std::map<std::string, std::string> hostSuppliedProps(const PipelineSpec& spec);
+
 class Pipeline {
  public:
   virtual ~Pipeline() = default;
@@ -58,7 +63,8 @@ class Pipeline {
   virtual Result<bool> runOnce(int timeoutMs) = 0;
   // Flushes the sink and commits offsets now (pause, shutdown).
   virtual Result<bool> commit() = 0;
-  // Any thread: unblocks runOnce.
+  // Any thread: stops the source (and transforms) so runOnce returns soon; the sink stays up so a
+  // final commit() can drain it.
   virtual void stop() = 0;
   // Stops and destroys the plugin instances (source first). Does not commit: call commit() first
   // for a graceful stop (pause, shutdown, reconfiguration).

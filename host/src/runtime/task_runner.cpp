@@ -166,9 +166,17 @@ void TaskRunner::run(std::shared_ptr<Shared> s) {
     fail(std::string("unexpected error: ") + e.what());
   }
   if (pipeline) {
+    bool failed;
     {
       std::lock_guard<std::mutex> lock(s->mutex);
       s->pipeline = nullptr;
+      failed = s->status.state == RunState::Failed;
+    }
+    // A graceful stop (shutdown, pause-then-stop, reconfiguration) commits what was delivered, so a
+    // restart does not redo it; a failed task commits nothing (its last batch was not delivered).
+    if (!failed) {
+      auto c = pipeline->commit();
+      if (!c.ok()) log->warn("task {}: final commit failed: {}", id, c.error());
     }
     try {
       pipeline->close();

@@ -52,6 +52,9 @@ Result<bool> Worker::start() {
     if (!cluster.ok()) return Error{"embedded Kafka: " + cluster.error()};
     kafka_ = std::move(cluster.value());
     config_.set("bootstrap.servers", kafka_->bootstrapServers());  // pipelines and admin clients connect here
+    // The mock group coordinator completes a rebalance only when the departed member's session
+    // times out (45 s by default), so connector restarts would stall that long.
+    if (config_.get("consumer.session.timeout.ms").empty()) config_.set("consumer.session.timeout.ms", "6000");
     log->info("embedded Kafka listening on {}", kafka_->bootstrapServers());
   }
 

@@ -1,0 +1,197 @@
+#include "cli/watch_command.hpp"
+
+#include <librdkafka/rdkafka.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace sluice {
+
+namespace {
+
+struct WatchOptions {
+  std::string bootstrap;
+  std::string bootstrapFile;
+  std::string topic = "transactions_aggregate_sluice";
+  std::string inputTopic = "transactions";
+  int64_t windowMs = 3000;
+  std::string filterField = "status";
+  std::string filterValue = "Paid";
+  std::string amountField = "total_paid";
+  std::string timeField = "event_timestamp";
+  int maxWindows = 0;  // 0 = until Ctrl-C
+};
+
+std::atomic<bool> g_interrupted{false};
+
+// "yyyy-MM-dd HH:mm:ss.SSS" (UTC) or epoch milliseconds -> epoch ms; -1 when unparseable.
+int64_t parseEventTime(const nlohmann::json& v) {
+  if (v.is_number_integer()) return v.get<int64_t>();
+  if (!v.is_string()) return -1;
+  std::tm tm{};
+  int ms = 0;
+  const std::string s = v.get<std::string>();
+  if (std::sscanf(s.c_str(), "%d-%d-%d %d:%d:%d.%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &ms) < 6)
+    return -1;
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  return static_cast<int64_t>(timegm(&tm)) * 1000 + ms;
+}
+
+std::string formatTime(int64_t ms) {
+  std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%H:%M:%S", &tm);
+  return std::string(buf) + "." + std::to_string(1000 + ms % 1000).substr(1);
+}
+
+rd_kafka_t* makeConsumer(const std::string& bootstrap, std::string& error) {
+  char err[512];
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  std::string group = "sluice-watch-" + std::to_string(::getpid());
+  for (auto [k, v] : {std::pair<const char*, std::string>{"bootstrap.servers", bootstrap}, {"group.id", group},
+                      {"auto.offset.reset", "earliest"}, {"enable.auto.commit", "false"}}) {
+    if (rd_kafka_conf_set(conf, k, v.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK) {
+      error = err;
+      rd_kafka_conf_destroy(conf);
+      return nullptr;
+    }
+  }
+  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
+  if (!rk) error = err;
+  return rk;
+}
+
+// Independent bookkeeping of the input: the paid sum and count per window, from raw records.
+struct Expected {
+  int64_t sum = 0;
+  int64_t count = 0;
+};
+
+int runWatch(const WatchOptions& o) {
+  std::string bootstrap = o.bootstrap;
+  if (bootstrap.empty() && !o.bootstrapFile.empty()) {
+    std::ifstream in(o.bootstrapFile);
+    std::getline(in, bootstrap);
+  }
+  if (bootstrap.empty()) {
+    std::cerr << "sluice watch: give --bootstrap-server or a readable --bootstrap-file\n";
+    return 2;
+  }
+  std::string error;
+  rd_kafka_t* rk = makeConsumer(bootstrap, error);
+  if (!rk) {
+    std::cerr << "sluice watch: " << error << "\n";
+    return 1;
+  }
+  rd_kafka_poll_set_consumer(rk);
+  rd_kafka_topic_partition_list_t* topics = rd_kafka_topic_partition_list_new(2);
+  rd_kafka_topic_partition_list_add(topics, o.topic.c_str(), RD_KAFKA_PARTITION_UA);
+  if (!o.inputTopic.empty()) rd_kafka_topic_partition_list_add(topics, o.inputTopic.c_str(), RD_KAFKA_PARTITION_UA);
+  rd_kafka_subscribe(rk, topics);
+  rd_kafka_topic_partition_list_destroy(topics);
+
+  std::signal(SIGINT, [](int) { g_interrupted = true; });
+  std::signal(SIGTERM, [](int) { g_interrupted = true; });
+
+  std::map<int64_t, Expected> expected;         // window start -> from the input
+  std::map<int64_t, nlohmann::json> pending;    // emitted windows waiting for the input to catch up
+  std::map<int64_t, bool> printed;              // window start -> exact?
+  // The input's partitions are consumed interleaved, so a window is complete only once every
+  // partition has moved past its end: the low watermark is the minimum of per-partition maxima.
+  std::map<int32_t, int64_t> partitionTime;
+  int64_t inputRecords = 0, inputLowWatermark = -1, exact = 0, mismatched = 0;
+  auto started = std::chrono::steady_clock::now(), lastProgress = started;
+  int64_t lastInputRecords = 0;
+
+  std::cout << "watching " << o.topic << " on " << bootstrap << " (each window checked against the raw " << o.inputTopic
+            << " records; Ctrl-C to stop)\n"
+            << std::flush;
+  while (!g_interrupted && (o.maxWindows == 0 || static_cast<int>(printed.size()) < o.maxWindows)) {
+    rd_kafka_message_t* m = rd_kafka_consumer_poll(rk, 200);
+    if (m && !m->err && m->payload) {
+      std::string topic = rd_kafka_topic_name(m->rkt);
+      auto value = nlohmann::json::parse(static_cast<const char*>(m->payload), static_cast<const char*>(m->payload) + m->len, nullptr, false);
+      if (!value.is_discarded() && value.is_object()) {
+        if (topic == o.inputTopic) {
+          ++inputRecords;
+          int64_t ts = value.contains(o.timeField) ? parseEventTime(value[o.timeField]) : -1;
+          if (ts >= 0) {
+            auto& pt = partitionTime[m->partition];
+            pt = std::max(pt, ts);
+            inputLowWatermark = pt;
+            for (const auto& [_, t] : partitionTime) inputLowWatermark = std::min(inputLowWatermark, t);
+            if (value.value(o.filterField, std::string()) == o.filterValue && value.contains(o.amountField)) {
+              int64_t start = ts - ((ts % o.windowMs) + o.windowMs) % o.windowMs;
+              expected[start].sum += value[o.amountField].get<int64_t>();
+              expected[start].count += 1;
+            }
+          }
+        } else if (value.contains("window_start")) {
+          pending[value["window_start"].get<int64_t>()] = value;
+        }
+      }
+    }
+    if (m) rd_kafka_message_destroy(m);
+    // A window can be checked once the input has moved past its end.
+    for (auto it = pending.begin(); it != pending.end() && o.inputTopic.size() && inputLowWatermark >= it->second["window_end"].get<int64_t>();) {
+      const auto& w = it->second;
+      int64_t start = it->first;
+      Expected e = expected[start];
+      int64_t sum = w.value("total_paid", int64_t{0});
+      int64_t count = w.value("total_transactions", int64_t{0});
+      bool ok = sum == e.sum && count == e.count;
+      bool repeat = printed.count(start) != 0;
+      char line[256];
+      std::snprintf(line, sizeof line, "[%s, %s)  total_paid=%6lld  transactions=%4lld  average=%7.2f  %s%s", formatTime(start).c_str(),
+                    formatTime(w.value("window_end", int64_t{0})).c_str(), static_cast<long long>(sum), static_cast<long long>(count),
+                    w.value("average_transaction_value", 0.0), ok ? "exact" : "MISMATCH", repeat ? " (re-emitted)" : "");
+      std::cout << line;
+      if (!ok) std::cout << "  expected total_paid=" << e.sum << " transactions=" << e.count;
+      std::cout << "\n" << std::flush;
+      if (!repeat) (ok ? exact : mismatched)++;
+      printed[start] = ok;
+      it = pending.erase(it);
+    }
+    auto now = std::chrono::steady_clock::now();
+    if (now - lastProgress >= std::chrono::seconds(5)) {
+      double secs = std::chrono::duration<double>(now - lastProgress).count();
+      std::cout << "-- " << inputRecords << " transactions generated (" << static_cast<int64_t>((inputRecords - lastInputRecords) / secs)
+                << "/s), " << printed.size() << " windows emitted, " << exact << " exact, " << mismatched << " mismatched\n"
+                << std::flush;
+      lastProgress = now;
+      lastInputRecords = inputRecords;
+    }
+  }
+  rd_kafka_consumer_close(rk);
+  rd_kafka_destroy(rk);
+  return mismatched == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+void addWatchCommand(CLI::App& app) {
+  auto opts = std::make_shared<WatchOptions>();
+  auto* cmd = app.add_subcommand("watch", "Print window aggregates as they arrive, each checked against the raw input");
+  cmd->add_option("--bootstrap-server", opts->bootstrap, "Kafka bootstrap servers");
+  cmd->add_option("--bootstrap-file", opts->bootstrapFile, "File holding the bootstrap address (embedded.bootstrap.file)");
+  cmd->add_option("--topic", opts->topic, "Aggregates topic")->capture_default_str();
+  cmd->add_option("--input-topic", opts->inputTopic, "Raw transactions topic (empty: no checking)")->capture_default_str();
+  cmd->add_option("--window-ms", opts->windowMs, "Window size")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--max-windows", opts->maxWindows, "Stop after this many windows (0: until Ctrl-C)");
+  cmd->callback([opts] {
+    int rc = runWatch(*opts);
+    if (rc != 0) throw CLI::RuntimeError(rc);
+  });
+}
+
+}  // namespace sluice
