@@ -19,7 +19,9 @@ class JavaRandom {
     do {
       bits = next(31);
       val = bits % bound;
-    } while (bits - val + (bound - 1) < 0);
+      // Java relies on int overflow wrapping here; in C++ that is undefined, so wrap in unsigned
+      // arithmetic and convert back (modular since C++20), which gives Java's result bit for bit.
+    } while (static_cast<int32_t>(static_cast<uint32_t>(bits) - static_cast<uint32_t>(val) + static_cast<uint32_t>(bound - 1)) < 0);
     return val;
   }
   int64_t nextLong() {
