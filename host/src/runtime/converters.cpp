@@ -1,6 +1,7 @@
 #include "runtime/converters.hpp"
 
 #include <simdjson.h>
+#include <sluice/json_text.hpp>
 
 #include <algorithm>
 
@@ -13,28 +14,6 @@ bool named(const std::string& cls, const char* full, const char* simple, const c
 }
 
 std::string_view text(sluice_bytes b) { return {reinterpret_cast<const char*>(b.data), b.len}; }
-
-void appendJsonString(std::string& out, std::string_view s) {
-  out.push_back('"');
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  out.push_back('"');
-}
 
 class PassThroughConverter : public Converter {
  public:

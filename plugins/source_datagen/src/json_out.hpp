@@ -1,4 +1,6 @@
 #pragma once
+
+#include <sluice/json_text.hpp>
 // Appending JSON tokens straight into a reused byte buffer: the per-record hot path allocates nothing
 // once the buffer has grown to its working size.
 #include <charconv>
@@ -30,33 +32,8 @@ inline void appendFloating(std::string& out, F v) {
   if (s.find_first_of(".eE") == std::string_view::npos) out += ".0";
 }
 
-// A JSON string literal, quotes included.
-inline void appendJsonString(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  size_t run = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s.data() + run, i - run);
-    run = i + 1;
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default:
-        out += "\\u00";
-        out += kHex[c >> 4];
-        out += kHex[c & 15];
-    }
-  }
-  out.append(s.data() + run, s.size() - run);
-  out += '"';
-}
+// JSON string literals come from the SDK (sluice/json_text.hpp), shared with the host.
+using ::sluice::appendJsonString;
 
 // Standard base64 with padding: how JsonConverter writes bytes.
 inline void appendBase64(std::string& out, std::string_view bytes) {

@@ -1,5 +1,7 @@
 #include "windowed_aggregate/window_aggregator.hpp"
 
+#include <sluice/json_text.hpp>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -41,29 +43,6 @@ void appendDouble(std::string& out, double v) {
 void appendNumber(std::string& out, const Number& n) {
   if (n.isInt) appendInt(out, n.i);
   else appendDouble(out, n.d);
-}
-
-void appendJsonString(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out.push_back('"');
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += "\\u00";
-          out.push_back(kHex[(c >> 4) & 0xf]);
-          out.push_back(kHex[c & 0xf]);
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  out.push_back('"');
 }
 
 // Adds b to a, falling back to double on int64 overflow or a fractional input.
