@@ -7,6 +7,7 @@
 
 #include "common/logging.hpp"
 #include "common/paths.hpp"
+#include "runtime/connector_topics.hpp"
 #include "runtime/pipeline.hpp"
 #include "storage/file_offset_store.hpp"
 
@@ -74,7 +75,10 @@ Result<bool> Worker::start() {
   configs_ = std::move(configs.value());
 
   std::string host = config_.restHost();
-  auto factory = [](const PipelineSpec& spec) { return Pipeline::build(spec); };
+  auto factory = [this](const PipelineSpec& spec) {
+    if (kafka_) createEmbeddedTopics(spec.config);
+    return Pipeline::build(spec);
+  };
   herder_ = std::make_unique<Herder>(config_, registry_, *offsets_, *configs_, factory, "");
   rest_context_ = std::unique_ptr<RestContext>(new RestContext{*herder_, registry_, config_, clusterId});
   rest_ = std::make_unique<RestServer>(*rest_context_);
@@ -139,6 +143,15 @@ Result<bool> Worker::addConnectorFile(const std::string& path) {
     return Error{path + ": " + e.what()};
   }
   return true;
+}
+
+void Worker::createEmbeddedTopics(const std::map<std::string, std::string>& connectorConfig) {
+  auto log = logger("sluice.worker");
+  for (const auto& topic : topicsNamedIn(connectorConfig)) {
+    auto created = kafka_->ensureTopic(topic);
+    if (!created.ok()) log->warn("{}", created.error());  // the task's own client then reports the topic problem
+    else if (*created) log->info("embedded Kafka: created topic {} with {} partitions", topic, kafka_->defaultPartitions());
+  }
 }
 
 void Worker::flushLoop() {

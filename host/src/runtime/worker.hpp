@@ -4,6 +4,7 @@
 // (connectors and tasks) and the REST server, and starts/stops them in order.
 #include <atomic>
 #include <condition_variable>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -46,6 +47,8 @@ class Worker {
 
  private:
   void flushLoop();
+  // Creates the topics a connector names on the embedded cluster, with embedded.partitions.
+  void createEmbeddedTopics(const std::map<std::string, std::string>& connectorConfig);
 
   WorkerConfig config_;
   PluginRegistry registry_;
