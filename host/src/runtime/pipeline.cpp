@@ -33,9 +33,17 @@ int64_t nowMs() {
 }
 
 // Copies every key under `prefix` into `out` as `newPrefix + rest`.
-void copyPrefixed(const Config& from, const std::string& prefix, const std::string& newPrefix, Config& out) {
-  for (auto it = from.lower_bound(prefix); it != from.end() && it->first.rfind(prefix, 0) == 0; ++it)
-    out[newPrefix + it->first.substr(prefix.size())] = it->second;
+// Connect's client settings for one client ("producer" or "consumer"): the worker's `<client>.X`,
+// then the connector's `<client>.override.X` as `<client>.X` over it. The override keys themselves
+// are not passed on, since the plugin reads every `<client>.` key as a librdkafka property.
+void applyClientSettings(const WorkerConfig& worker, const Config& connector, const std::string& client, Config& props) {
+  std::string prefix = client + ".";
+  std::string overridePrefix = client + ".override.";
+  for (auto it = props.lower_bound(overridePrefix); it != props.end() && it->first.rfind(overridePrefix, 0) == 0;)
+    it = props.erase(it);
+  for (const auto& [k, v] : worker.withPrefix(prefix)) props[prefix + k] = v;
+  for (auto it = connector.lower_bound(overridePrefix); it != connector.end() && it->first.rfind(overridePrefix, 0) == 0; ++it)
+    props[prefix + it->first.substr(overridePrefix.size())] = it->second;
 }
 
 // Where a source record came from, for committing once the sink has it.
@@ -87,6 +95,7 @@ class PipelineImpl : public Pipeline {
   PluginInstancePtr sink_;
   std::unique_ptr<TransformChain> transforms_;
   std::unique_ptr<Converter> keyConverter_, valueConverter_;
+  std::string keyConverterClass_, valueConverterClass_;  // as configured: the DLQ's __connect.errors.class.name
   bool passThroughConverters_ = true;
   std::unique_ptr<DeadLetterQueue> dlq_;
   bool tolerateAll_ = false;
@@ -149,11 +158,9 @@ Result<bool> PipelineImpl::init() {
   for (auto& [k, v] : hostSuppliedProps(spec_)) base[k] = v;
 
   Config sourceProps = base;  // the consumer side: kafka-source keys
-  for (const auto& [k, v] : worker.withPrefix("consumer.")) sourceProps["consumer." + k] = v;
-  copyPrefixed(c, "consumer.override.", "consumer.", sourceProps);
+  applyClientSettings(worker, c, "consumer", sourceProps);
   Config sinkProps = base;  // the producer side: kafka-sink keys
-  for (const auto& [k, v] : worker.withPrefix("producer.")) sinkProps["producer." + k] = v;
-  copyPrefixed(c, "producer.override.", "producer.", sinkProps);
+  applyClientSettings(worker, c, "producer", sinkProps);
 
   auto source = createPlugin(sourcePlugin, sourceProps);
   if (!source.ok()) return Error{source.error()};
@@ -167,9 +174,11 @@ Result<bool> PipelineImpl::init() {
   transforms_ = std::move(chain.value());
 
   // Converters: connector settings override the worker's (Connect).
-  for (auto [which, target] : {std::pair{"key.converter", &keyConverter_}, std::pair{"value.converter", &valueConverter_}}) {
+  for (auto [which, target, className] : {std::tuple{"key.converter", &keyConverter_, &keyConverterClass_},
+                                         std::tuple{"value.converter", &valueConverter_, &valueConverterClass_}}) {
     std::string prefix = std::string(which) + ".";
     std::string cls2 = get(c, which, worker.get(which));
+    *className = cls2;
     Config settings = worker.withPrefix(prefix);
     for (const auto& [k, v] : c)
       if (k.rfind(prefix, 0) == 0) settings[k.substr(prefix.size())] = v;
@@ -264,7 +273,8 @@ Result<const RecordBatch*> PipelineImpl::convertOutputs(const RecordBatch& in, R
       for (size_t j = 0; j < i; ++j) out.add(records[j]);
     }
     if (k == Converter::Outcome::kFailed || v == Converter::Outcome::kFailed) {
-      auto handled = handleRecordError(r, k == Converter::Outcome::kFailed ? "KEY_CONVERTER" : "VALUE_CONVERTER", "converter", error);
+      bool keyFailed = k == Converter::Outcome::kFailed;
+      auto handled = handleRecordError(r, keyFailed ? "KEY_CONVERTER" : "VALUE_CONVERTER", keyFailed ? keyConverterClass_ : valueConverterClass_, error);
       if (!handled.ok()) return Error{handled.error()};
       continue;
     }
@@ -308,8 +318,9 @@ Result<bool> PipelineImpl::processPolled() {
       auto v = k == Converter::Outcome::kFailed ? k : valueConverter_->fromKafka(original.value, valueScratch_, error);
       if (v == Converter::Outcome::kConverted) converted.value = {reinterpret_cast<const uint8_t*>(valueScratch_.data()), valueScratch_.size()};
       if (k == Converter::Outcome::kFailed || v == Converter::Outcome::kFailed) {
-        auto handled = handleRecordError(original, k == Converter::Outcome::kFailed ? "KEY_CONVERTER" : "VALUE_CONVERTER",
-                                         get(spec_.config, k == Converter::Outcome::kFailed ? "key.converter" : "value.converter"), error);
+        bool keyFailed = k == Converter::Outcome::kFailed;
+        auto handled = handleRecordError(original, keyFailed ? "KEY_CONVERTER" : "VALUE_CONVERTER",
+                                         keyFailed ? keyConverterClass_ : valueConverterClass_, error);
         if (!handled.ok()) return handled;
         notePosition(original);
         continue;
@@ -319,7 +330,7 @@ Result<bool> PipelineImpl::processPolled() {
     size_t before = transformed_.size();
     auto applied = transforms_->apply(*input, transformed_);
     if (!applied.ok()) {
-      auto handled = handleRecordError(original, "TRANSFORMATION", "transform", applied.error());
+      auto handled = handleRecordError(original, "TRANSFORMATION", transforms_->lastFailedType(), applied.error());
       if (!handled.ok()) return handled;
     } else if (transformed_.size() == before) {
       filtered_++;
