@@ -3,8 +3,24 @@
 #include <librdkafka/rdkafka.h>
 
 #include <atomic>
+#include <regex>
+#include <utility>
 
 namespace sluice {
+
+namespace {
+
+// Errors carry Connect's "<java exception class>: <message>" text somewhere, possibly after a
+// "transform <alias>: " prefix. Returns that class and the message after it, or DataException and the
+// whole text when no such class is named.
+std::pair<std::string, std::string> splitException(const std::string& text) {
+  static const std::regex kJavaException(R"(([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?:Exception|Error)): )");
+  std::smatch m;
+  if (std::regex_search(text, m, kJavaException)) return {m[1].str(), m.suffix().str()};
+  return {"org.apache.kafka.connect.errors.DataException", text};
+}
+
+}  // namespace
 
 void DeadLetterQueue::onDelivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
   if (m->err) static_cast<DeadLetterQueue*>(opaque)->failedDeliveries_++;
@@ -53,9 +69,9 @@ Result<bool> DeadLetterQueue::send(const sluice_record& r, const ErrorContext& c
     add("__connect.errors.task.id", std::to_string(c.taskId));
     add("__connect.errors.stage", c.stage);
     add("__connect.errors.class.name", c.className);
-    auto colon = c.message.find(": ");
-    add("__connect.errors.exception.class.name", colon == std::string::npos ? "org.apache.kafka.connect.errors.DataException" : c.message.substr(0, colon));
-    add("__connect.errors.exception.message", colon == std::string::npos ? c.message : c.message.substr(colon + 2));
+    auto [exceptionClass, exceptionMessage] = splitException(c.message);
+    add("__connect.errors.exception.class.name", exceptionClass);
+    add("__connect.errors.exception.message", exceptionMessage);
     add("__connect.errors.exception.stacktrace", c.message);
   }
   rd_kafka_resp_err_t err = rd_kafka_producev(

@@ -51,6 +51,7 @@ Result<std::unique_ptr<TransformChain>> TransformChain::build(const std::map<std
       return Error{"Invalid value " + type + " for configuration transforms." + alias + ".type: Class " + type + " could not be found."};
     Step step;
     step.alias = alias;
+    step.type = type;
     step.negate = get(settings, "negate") == "true";
     std::string predicateAlias = get(settings, "predicate");
     if (!predicateAlias.empty()) {
@@ -95,7 +96,10 @@ Result<bool> TransformChain::runFrom(size_t i, const sluice_record& record, Reco
   // The last step writes straight into `out`; earlier ones into their own scratch batch.
   RecordBatch& target = i + 1 == steps_.size() ? out : *scratch_[i];
   if (&target != &out) target.clear();
-  if (step.instance->apply(record, target) != SLUICE_OK) return Error{"transform " + step.alias + ": " + step.instance->error()};
+  if (step.instance->apply(record, target) != SLUICE_OK) {
+    lastFailedType_ = step.type;
+    return Error{"transform " + step.alias + ": " + step.instance->error()};
+  }
   if (&target == &out) return true;
   for (const auto& r : target.records()) {
     auto next = runFrom(i + 1, r, out);
@@ -110,8 +114,10 @@ Result<bool> TransformChain::tick(int64_t nowMs, RecordBatch& out) {
   for (size_t i = 0; i < steps_.size(); ++i) {
     if (!steps_[i].instance->hasTick()) continue;
     tickScratch_.clear();
-    if (steps_[i].instance->tick(nowMs, tickScratch_) != SLUICE_OK)
+    if (steps_[i].instance->tick(nowMs, tickScratch_) != SLUICE_OK) {
+      lastFailedType_ = steps_[i].type;
       return Error{"transform " + steps_[i].alias + ": " + steps_[i].instance->error()};
+    }
     // Copy out before running later steps: they may reuse their scratch batches.
     RecordBatch emitted;
     for (const auto& r : tickScratch_.records()) emitted.add(r);

@@ -31,10 +31,14 @@ class TransformChain {
   Result<bool> tick(int64_t nowMs, RecordBatch& out);
   // The lowest input offset any step still holds for topic/partition, or -1.
   int64_t heldOffset(const std::string& topic, int32_t partition);
+  // The `transforms.<alias>.type` of the step whose apply or tick failed last ("" before any
+  // failure): Connect's __connect.errors.class.name for the TRANSFORMATION stage.
+  const std::string& lastFailedType() const { return lastFailedType_; }
 
  private:
   struct Step {
     std::string alias;
+    std::string type;
     PluginInstancePtr instance;
     std::unique_ptr<Predicate> predicate;
     bool negate = false;
@@ -44,6 +48,7 @@ class TransformChain {
   std::vector<Step> steps_;
   std::vector<std::unique_ptr<RecordBatch>> scratch_;  // one per step, reused
   RecordBatch tickScratch_;
+  std::string lastFailedType_;
 };
 
 }  // namespace sluice
