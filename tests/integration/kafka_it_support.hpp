@@ -5,6 +5,7 @@
 #include <librdkafka/rdkafka.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -182,6 +183,93 @@ inline std::vector<Msg> readTopics(const std::string& bootstrap, const std::vect
   }
   rd_kafka_consumer_close(rk);
   rd_kafka_destroy(rk);
+  return out;
+}
+
+// The partition count of a topic, from metadata; -1 when the topic is unknown.
+inline int partitionCount(rd_kafka_t* rk, const std::string& topic) {
+  rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk, topic.c_str(), nullptr);
+  const rd_kafka_metadata_t* md = nullptr;
+  int count = -1;
+  if (rd_kafka_metadata(rk, 0, rkt, &md, 10000) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    if (md->topic_cnt == 1 && !md->topics[0].err) count = md->topics[0].partition_cnt;
+    rd_kafka_metadata_destroy(md);
+  }
+  rd_kafka_topic_destroy(rkt);
+  return count;
+}
+
+// Everything a topic holds right now: every partition read from the start up to the high watermark
+// it had when this was called (no consumer group involved). For topics nobody is writing to. Throws
+// when a partition no longer starts at offset 0: the embedded cluster (librdkafka's mock) keeps only
+// the newest 5 MiB or 100,000 batches of each partition, so a test that overflows one cannot read it
+// whole and must say so rather than report missing records.
+inline std::vector<Msg> readWholeTopic(const std::string& bootstrap, const std::string& topic) {
+  rd_kafka_t* rk = newClient(RD_KAFKA_CONSUMER, {{"bootstrap.servers", bootstrap},
+                                                 {"group.id", uniqueName("whole-topic")},
+                                                 {"enable.auto.commit", "false"}});
+  int partitions = partitionCount(rk, topic);
+  if (partitions < 1) {
+    rd_kafka_destroy(rk);
+    throw std::runtime_error("topic " + topic + " not found");
+  }
+  std::map<int32_t, int64_t> end;  // partition -> high watermark
+  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(partitions);
+  for (int32_t p = 0; p < partitions; ++p) {
+    int64_t low = 0, high = 0;
+    if (rd_kafka_query_watermark_offsets(rk, topic.c_str(), p, &low, &high, 10000) != RD_KAFKA_RESP_ERR_NO_ERROR)
+      throw std::runtime_error("watermarks of " + topic + " not available");
+    if (low > 0) {
+      rd_kafka_topic_partition_list_destroy(list);
+      rd_kafka_destroy(rk);
+      throw std::runtime_error(topic + "[" + std::to_string(p) + "] starts at offset " + std::to_string(low) +
+                               ": the embedded cluster deleted its oldest records (5 MiB / 100,000 batches per partition)");
+    }
+    if (high > low) {
+      end[p] = high;
+      rd_kafka_topic_partition_list_add(list, topic.c_str(), p)->offset = RD_KAFKA_OFFSET_BEGINNING;
+    }
+  }
+  rd_kafka_assign(rk, list);
+  rd_kafka_topic_partition_list_destroy(list);
+  std::vector<Msg> out;
+  auto deadline = Clock::now() + std::chrono::seconds(60);
+  while (!end.empty() && Clock::now() < deadline) {
+    rd_kafka_message_t* m = rd_kafka_consumer_poll(rk, 100);
+    if (!m) continue;
+    if (!m->err) {
+      Msg msg;
+      msg.topic = topic;
+      msg.partition = m->partition;
+      msg.offset = m->offset;
+      if (m->key) msg.key = std::string(static_cast<const char*>(m->key), m->key_len);
+      if (m->payload) msg.value = std::string(static_cast<const char*>(m->payload), m->len);
+      msg.timestamp = rd_kafka_message_timestamp(m, nullptr);
+      out.push_back(std::move(msg));
+      auto it = end.find(m->partition);
+      if (it != end.end() && m->offset + 1 >= it->second) end.erase(it);
+    }
+    rd_kafka_message_destroy(m);
+  }
+  rd_kafka_destroy(rk);
+  if (!end.empty()) throw std::runtime_error("timed out reading " + topic + " to its end");
+  return out;
+}
+
+// A consumer group's committed offsets for one topic (partition -> next offset to read; absent when
+// nothing is committed), read with OffsetFetch without joining the group.
+inline std::map<int32_t, int64_t> committedOffsets(const std::string& bootstrap, const std::string& group, const std::string& topic) {
+  rd_kafka_t* rk = newClient(RD_KAFKA_CONSUMER, {{"bootstrap.servers", bootstrap}, {"group.id", group}});
+  int partitions = partitionCount(rk, topic);
+  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(std::max(partitions, 1));
+  for (int32_t p = 0; p < partitions; ++p) rd_kafka_topic_partition_list_add(list, topic.c_str(), p);
+  std::map<int32_t, int64_t> out;
+  rd_kafka_resp_err_t err = rd_kafka_committed(rk, list, 10000);
+  for (int i = 0; err == RD_KAFKA_RESP_ERR_NO_ERROR && i < list->cnt; ++i)
+    if (!list->elems[i].err && list->elems[i].offset >= 0) out[list->elems[i].partition] = list->elems[i].offset;
+  rd_kafka_topic_partition_list_destroy(list);
+  rd_kafka_destroy(rk);
+  if (err) throw std::runtime_error(std::string("committed offsets of ") + group + ": " + rd_kafka_err2str(err));
   return out;
 }
 

@@ -2,67 +2,13 @@
 // with SIGKILL while connectors run and flush offsets; after each restart every connector must be
 // back with its config and target state (running/paused/stopped), deleted ones must stay deleted,
 // and a stopped connector's offsets must be exactly what they were. Repeated 20 times.
-#include <signal.h>
-#include <sys/wait.h>
-
 #include <fstream>
-#include <regex>
 #include <set>
-#include <sstream>
 
-#include "rest_test_support.hpp"
+#include "process_support.hpp"
 
 namespace sluice::testing {
 namespace {
-
-class WorkerProcess {
- public:
-  WorkerProcess(const std::string& config, const std::string& log) : log_(log) {
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      FILE* f = std::freopen(log.c_str(), "w", stderr);
-      (void)f;
-      ::execl(SLUICE_BINARY, SLUICE_BINARY, "worker", config.c_str(), static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-  }
-  ~WorkerProcess() { kill(); }
-  // The port from the worker's "REST API listening on" log line; 0 if it never appeared.
-  int waitForPort() {
-    int port = 0;
-    eventually([&] {
-      std::ifstream in(log_);
-      std::stringstream s;
-      s << in.rdbuf();
-      std::smatch m;
-      std::string text = s.str();
-      if (std::regex_search(text, m, std::regex("REST API listening on http://[^:]+:([0-9]+)"))) port = std::stoi(m[1]);
-      return port != 0 || exited();
-    });
-    return port;
-  }
-  bool exited() {
-    int status = 0;
-    return pid_ <= 0 || ::waitpid(pid_, &status, WNOHANG) == pid_;
-  }
-  void kill() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGKILL);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    pid_ = -1;
-  }
-  std::string log() const {
-    std::ifstream in(log_);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
-
- private:
-  std::string log_;
-  pid_t pid_ = -1;
-};
 
 TEST(RestRestartTest, ConnectorsTargetStatesAndOffsetsSurviveSigkill) {
   TempDir dir;
@@ -138,34 +84,16 @@ TEST(RestRestartTest, ConnectorFilesOnTheCommandLineAreCreated) {
     std::ofstream body(dir.file("body.json"));
     body << json{{"name", "wrapped"}, {"config", without(srcCfg("x"), "name")}, {"initial_state", "PAUSED"}}.dump();
   }
-  std::string log = dir.file("worker.log");
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    FILE* f = std::freopen(log.c_str(), "w", stderr);
-    (void)f;
-    ::execl(SLUICE_BINARY, SLUICE_BINARY, "worker", config.c_str(), dir.file("flat.json").c_str(),
-            dir.file("body.json").c_str(), static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  int port = 0;
-  ASSERT_TRUE(eventually([&] {
-    std::ifstream in(log);
-    std::stringstream s;
-    s << in.rdbuf();
-    std::smatch m;
-    std::string text = s.str();
-    if (std::regex_search(text, m, std::regex("REST API listening on http://[^:]+:([0-9]+)"))) port = std::stoi(m[1]);
-    return port != 0;
-  }));
+  WorkerProcess worker(config, dir.file("worker.log"), {dir.file("flat.json"), dir.file("body.json")});
+  int port = worker.waitForPort();
+  ASSERT_GT(port, 0) << worker.log();
   Http http(port);
   ASSERT_TRUE(eventually([&] { return http.get("/health").status == 200; }));
   EXPECT_EQ(http.get("/connectors/flat/config").body, srcCfg("flat"));
   EXPECT_EQ(http.get("/connectors/wrapped/status").body["connector"]["state"], "PAUSED");
   // SIGTERM: a graceful stop within task.shutdown.graceful.timeout.ms, exit status 0.
-  ::kill(pid, SIGTERM);
-  int status = -1;
-  ASSERT_TRUE(eventually([&] { return ::waitpid(pid, &status, WNOHANG) == pid; }, 10000));
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  ASSERT_TRUE(worker.terminate(10000)) << worker.log();
+  EXPECT_TRUE(WIFEXITED(worker.exitStatus()) && WEXITSTATUS(worker.exitStatus()) == 0) << worker.exitStatus();
 }
 
 TEST(RestRestartTest, BadConnectorFileStopsTheWorkerWithTheReason) {
@@ -177,21 +105,10 @@ TEST(RestRestartTest, BadConnectorFileStopsTheWorkerWithTheReason) {
     std::ofstream bad(dir.file("bad.json"));
     bad << R"({"name":"b","connector.class":"NoopSource","tasks.max":"0"})";
   }
-  std::string log = dir.file("worker.log");
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    FILE* f = std::freopen(log.c_str(), "w", stderr);
-    (void)f;
-    ::execl(SLUICE_BINARY, SLUICE_BINARY, "worker", config.c_str(), dir.file("bad.json").c_str(), static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  int status = -1;
-  ASSERT_TRUE(eventually([&] { return ::waitpid(pid, &status, WNOHANG) == pid; }, 15000));
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) != 0);
-  std::ifstream in(log);
-  std::stringstream s;
-  s << in.rdbuf();
-  EXPECT_NE(s.str().find("Invalid value 0 for configuration tasks.max"), std::string::npos) << s.str();
+  WorkerProcess worker(config, dir.file("worker.log"), {dir.file("bad.json")});
+  ASSERT_TRUE(eventually([&] { return worker.exited(); }, 15000));
+  EXPECT_TRUE(WIFEXITED(worker.exitStatus()) && WEXITSTATUS(worker.exitStatus()) != 0);
+  EXPECT_NE(worker.log().find("Invalid value 0 for configuration tasks.max"), std::string::npos) << worker.log();
 }
 
 }  // namespace
