@@ -10,6 +10,11 @@
 // topic name (a connector's kafka.topic / topics) should call ensureTopic() before clients use it.
 // createTopic() on a topic that already exists (created here or auto-created) fails with
 // "already exists"; ensureTopic() accepts it.
+//
+// Retention. The mock keeps at most 5 MiB or 100,000 message batches per partition (librdkafka 2.0.2,
+// not configurable through the public API) and deletes the oldest batches beyond that, so the log
+// start offset moves up as on a broker with retention.bytes. A consumer further behind resumes at
+// auto.offset.reset; tests that read a topic whole must stay within the limit.
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 
