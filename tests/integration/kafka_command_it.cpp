@@ -1,69 +1,22 @@
 // `sluice kafka` as a subprocess: the first stdout line is a bootstrap address that librdkafka clients
 // (as kcat) can query, and SIGTERM stops it cleanly.
-#include <signal.h>
-#include <sys/wait.h>
-
-#include <cstdio>
-#include <fstream>
-
 #include "integration/kafka_it_support.hpp"
+#include "process_support.hpp"
 
-namespace sluice {
+namespace sluice::testing {
 namespace {
 
-using namespace kafkait;
-using namespace std::chrono_literals;
-
-struct Child {
-  pid_t pid = -1;
-  FILE* out = nullptr;
-};
-
-Child spawn(const std::vector<std::string>& args) {
-  int fds[2];
-  if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(fds[1], STDOUT_FILENO);
-    close(fds[0]);
-    close(fds[1]);
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  close(fds[1]);
-  return Child{pid, fdopen(fds[0], "r")};
-}
-
-// Waits for the child to exit; -1 when it did not within the timeout.
-int waitExit(pid_t pid, std::chrono::milliseconds timeout) {
-  int status = 0;
-  bool done = waitUntil([&] { return waitpid(pid, &status, WNOHANG) == pid; }, timeout);
-  if (!done) {
-    kill(pid, SIGKILL);
-    waitpid(pid, &status, 0);
-    return -1;
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
+using kafkait::newClient;
 
 TEST(KafkaCommand, PrintsABootstrapAddressThatAnswersMetadata) {
-  std::string file = ::testing::TempDir() + uniqueName("kafka-cmd") + ".bootstrap";
-  Child child = spawn({SLUICE_BINARY, "kafka", "--brokers", "2", "--topic", "orders:6", "--topic", "audit:1",
-                       "--bootstrap-file", file});
-  ASSERT_GT(child.pid, 0);
-  char line[1024] = {0};
-  ASSERT_NE(fgets(line, sizeof(line), child.out), nullptr) << "no output from sluice kafka";
-  std::string bootstrap(line);
-  while (!bootstrap.empty() && (bootstrap.back() == '\n' || bootstrap.back() == '\r')) bootstrap.pop_back();
+  TempDir dir;
+  std::string file = dir.file("kafka.bootstrap");
+  SluiceProcess kafka({"kafka", "--brokers", "2", "--topic", "orders:6", "--topic", "audit:1", "--bootstrap-file", file},
+                      dir.file("kafka.log"), true);
+  std::string bootstrap = kafka.readLine();
+  ASSERT_FALSE(bootstrap.empty()) << "no output from sluice kafka: " << kafka.log();
   EXPECT_NE(bootstrap.find("127.0.0.1:"), std::string::npos) << bootstrap;
-
-  std::ifstream in(file);
-  std::string fromFile;
-  std::getline(in, fromFile);
-  EXPECT_EQ(fromFile, bootstrap);
+  EXPECT_EQ(readFile(file), bootstrap + "\n");
 
   rd_kafka_t* rk = newClient(RD_KAFKA_PRODUCER, {{"bootstrap.servers", bootstrap}});
   const rd_kafka_metadata_t* md = nullptr;
@@ -76,17 +29,17 @@ TEST(KafkaCommand, PrintsABootstrapAddressThatAnswersMetadata) {
   rd_kafka_metadata_destroy(md);
   rd_kafka_destroy(rk);
 
-  kill(child.pid, SIGTERM);
-  EXPECT_EQ(waitExit(child.pid, 10s), 0);
-  fclose(child.out);
+  ASSERT_TRUE(kafka.terminate(10000)) << "SIGTERM did not stop it";
+  EXPECT_TRUE(WIFEXITED(kafka.exitStatus()) && WEXITSTATUS(kafka.exitStatus()) == 0) << kafka.exitStatus();
 }
 
 TEST(KafkaCommand, RejectsABadTopicSpec) {
-  Child child = spawn({SLUICE_BINARY, "kafka", "--topic", "orders:many"});
-  ASSERT_GT(child.pid, 0);
-  EXPECT_EQ(waitExit(child.pid, 10s), 2);
-  fclose(child.out);
+  TempDir dir;
+  SluiceProcess kafka({"kafka", "--topic", "orders:many"}, dir.file("kafka.log"));
+  ASSERT_TRUE(eventually([&] { return kafka.exited(); }, 10000));
+  EXPECT_TRUE(WIFEXITED(kafka.exitStatus()) && WEXITSTATUS(kafka.exitStatus()) == 2) << kafka.exitStatus();
+  EXPECT_NE(kafka.log().find("orders:many"), std::string::npos) << kafka.log();
 }
 
 }  // namespace
-}  // namespace sluice
+}  // namespace sluice::testing
