@@ -77,6 +77,51 @@ TEST_F(PipelineTest, RunsTheTransformChain) {
   EXPECT_EQ(p.value()->metrics().recordsFiltered, 0u);
 }
 
+// errors.retry.*: a transform's RetriableError (SLUICE_RETRY) is retried within errors.retry.timeout.
+std::map<std::string, std::string> flaky(std::map<std::string, std::string> extra) {
+  std::map<std::string, std::string> c = {{"connector.class", "noop-source"}, {"max.records", "4"}, {"poll.interval.ms", "0"},
+                                          {"transforms", "flaky"}, {"transforms.flaky.type", "flaky-transform"},
+                                          {"transforms.flaky.emit.before.failing", "true"}};
+  for (auto& [k, v] : extra) c[k] = v;
+  return c;
+}
+
+TEST_F(PipelineTest, RetriableTransformErrorsAreRetriedWithinTheRetryTimeout) {
+  auto p = build(flaky({{"errors.retry.timeout", "10000"}, {"errors.retry.delay.max.ms", "5"}}));
+  ASSERT_TRUE(p.ok()) << p.error();
+  ASSERT_TRUE(p.value()->start().ok());
+  runUntil(*p.value(), 4);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(p.value()->runOnce(10).ok());
+  // Two refusals per record, each after emitting a copy: only the successful attempt's output counts.
+  EXPECT_EQ(p.value()->metrics().recordsWritten, 4u);
+  EXPECT_EQ(p.value()->metrics().errorsTolerated, 0u);
+}
+
+TEST_F(PipelineTest, WithoutRetryTimeoutARetriableTransformErrorFailsTheTask) {
+  auto p = build(flaky({}));  // errors.retry.timeout defaults to 0: no retry, as in Connect
+  ASSERT_TRUE(p.ok()) << p.error();
+  ASSERT_TRUE(p.value()->start().ok());
+  Result<bool> ran = true;
+  for (int i = 0; i < 50 && ran.ok(); ++i) ran = p.value()->runOnce(10);
+  ASSERT_FALSE(ran.ok());
+  EXPECT_NE(ran.error().find("Tolerance exceeded in error handler"), std::string::npos) << ran.error();
+  EXPECT_NE(ran.error().find("flaky-transform: refused (attempt 1)"), std::string::npos) << ran.error();
+  EXPECT_EQ(p.value()->metrics().recordsWritten, 0u);
+}
+
+TEST_F(PipelineTest, ExhaustedRetriesAreToleratedWithToleranceAll) {
+  auto p = build(flaky({{"transforms.flaky.failures.per.record", "-1"},
+                        {"errors.retry.timeout", "50"},
+                        {"errors.retry.delay.max.ms", "5"},
+                        {"errors.tolerance", "all"}}));
+  ASSERT_TRUE(p.ok()) << p.error();
+  ASSERT_TRUE(p.value()->start().ok());
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (p.value()->metrics().errorsTolerated < 4 && std::chrono::steady_clock::now() < deadline) ASSERT_TRUE(p.value()->runOnce(10).ok());
+  EXPECT_EQ(p.value()->metrics().errorsTolerated, 4u);
+  EXPECT_EQ(p.value()->metrics().recordsWritten, 0u) << "a record that failed yields nothing, not its partial output";
+}
+
 TEST_F(PipelineTest, RefusesUnknownTransformWithConnectMessage) {
   auto p = build({{"connector.class", "noop-source"}, {"transforms", "x"}, {"transforms.x.type", "com.example.Nope"}});
   ASSERT_FALSE(p.ok());

@@ -47,5 +47,31 @@ TEST(RecordBatch, CopiesEveryFieldAndKeepsNullsNull) {
   EXPECT_TRUE(batch.empty());
 }
 
+TEST(RecordBatch, TruncateDropsTheLastRecordsAndTheirBytes) {
+  RecordBatch batch;
+  auto add = [&](const std::string& value, const std::string& header) {
+    sluice_header h{bytesOf("h"), bytesOf(header)};
+    sluice_record r{};
+    r.value = bytesOf(value);
+    r.headers = &h;
+    r.header_count = 1;
+    batch.add(r);
+  };
+  add("kept", "1");
+  add("dropped", "2");
+  add("dropped too", "3");
+  batch.truncate(1);
+  ASSERT_EQ(batch.size(), 1u);
+  add("after", "4");  // reuses the dropped records' arena and header slots
+  ASSERT_EQ(batch.size(), 2u);
+  EXPECT_EQ(str(batch[0].value), "kept");
+  EXPECT_EQ(str(batch[0].headers[0].value), "1");
+  EXPECT_EQ(str(batch[1].value), "after");
+  ASSERT_EQ(batch[1].header_count, 1u);
+  EXPECT_EQ(str(batch[1].headers[0].value), "4");
+  batch.truncate(5);  // beyond the size: nothing happens
+  EXPECT_EQ(batch.size(), 2u);
+}
+
 }  // namespace
 }  // namespace sluice

@@ -19,6 +19,7 @@ sluice_bytes RecordBatch::resolve(Span s) const {
 
 void RecordBatch::add(const sluice_record& r) {
   Stored s;
+  s.arenaStart = arena_.size();
   s.meta = r;
   s.topic = copy(r.topic);
   s.key = copy(r.key);
@@ -39,6 +40,14 @@ void RecordBatch::clear() {
   views_.clear();
   pointers_.clear();
   dirty_ = false;
+}
+
+void RecordBatch::truncate(size_t count) {
+  if (count >= stored_.size()) return;
+  arena_.resize(stored_[count].arenaStart);
+  headers_.resize(stored_[count].firstHeader);
+  stored_.resize(count);
+  dirty_ = true;
 }
 
 void RecordBatch::buildViews() const {

@@ -13,6 +13,8 @@ class RecordBatch {
  public:
   void add(const sluice_record& record);
   void clear();
+  // Drops every record after the first `count` (a failed transform's partial output).
+  void truncate(size_t count);
   size_t size() const { return stored_.size(); }
   bool empty() const { return stored_.empty(); }
   // Views over the stored records; valid until the next add() or clear().
@@ -31,6 +33,7 @@ class RecordBatch {
     sluice_record meta;  // scalar fields only; byte fields are rebuilt from the spans below
     Span topic, key, value, sourcePartition, sourceOffset;
     size_t firstHeader = 0;
+    size_t arenaStart = 0;  // arena size before this record's bytes
   };
   struct StoredHeader {
     Span key, value;

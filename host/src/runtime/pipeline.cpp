@@ -330,6 +330,7 @@ Result<bool> PipelineImpl::processPolled() {
     size_t before = transformed_.size();
     auto applied = transforms_->apply(*input, transformed_);
     if (!applied.ok()) {
+      transformed_.truncate(before);  // a failed record yields nothing, not what earlier steps made of it
       auto handled = handleRecordError(original, "TRANSFORMATION", transforms_->lastFailedType(), applied.error());
       if (!handled.ok()) return handled;
     } else if (transformed_.size() == before) {

@@ -1,6 +1,9 @@
 #include "runtime/transform_chain.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <sstream>
+#include <thread>
 
 #include "config/config_validator.hpp"
 
@@ -37,6 +40,12 @@ std::string get(const std::map<std::string, std::string>& m, const std::string& 
 
 Result<std::unique_ptr<TransformChain>> TransformChain::build(const std::map<std::string, std::string>& config, PluginRegistry& plugins) {
   auto chain = std::make_unique<TransformChain>();
+  try {
+    if (auto t = get(config, "errors.retry.timeout"); !t.empty()) chain->retryTimeoutMs_ = std::stoll(t);
+    if (auto d = get(config, "errors.retry.delay.max.ms"); !d.empty()) chain->retryDelayMaxMs_ = std::max<int64_t>(std::stoll(d), 1);
+  } catch (const std::exception&) {
+    return Error{"errors.retry.timeout and errors.retry.delay.max.ms must be integers"};
+  }
   std::map<std::string, std::pair<std::string, std::map<std::string, std::string>>> predicates;
   for (const auto& p : splitList(get(config, "predicates"))) {
     auto settings = subConfig(config, "predicates." + p + ".");
@@ -83,7 +92,32 @@ Result<bool> TransformChain::start() {
 }
 
 void TransformChain::stop() {
+  stopping_ = true;
   for (auto& s : steps_) s.instance->stop();
+}
+
+Result<bool> TransformChain::applyWithRetry(Step& step, const sluice_record& record, RecordBatch& target) {
+  using Clock = std::chrono::steady_clock;
+  const size_t mark = target.size();
+  const auto started = Clock::now();
+  int64_t delayMs = 300;  // Connect's RetryWithToleranceOperator.RETRIES_DELAY_MIN_MS
+  for (int attempt = 1;; ++attempt) {
+    sluice_status status = step.instance->apply(record, target);
+    if (status == SLUICE_OK) return true;
+    target.truncate(mark);
+    lastFailedType_ = step.type;
+    int64_t elapsedMs = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
+    bool retry = status == SLUICE_RETRY && !stopping_ && (retryTimeoutMs_ < 0 || elapsedMs < retryTimeoutMs_);
+    if (!retry) {
+      std::string attempts = attempt > 1 ? " (failed " + std::to_string(attempt) + " attempts in " + std::to_string(elapsedMs) + " ms)" : "";
+      return Error{"transform " + step.alias + ": " + step.instance->error() + attempts};
+    }
+    int64_t waitMs = std::min(delayMs, retryDelayMaxMs_);
+    if (retryTimeoutMs_ >= 0) waitMs = std::min(waitMs, retryTimeoutMs_ - elapsedMs);
+    for (auto until = Clock::now() + std::chrono::milliseconds(waitMs); Clock::now() < until && !stopping_;)
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min<int64_t>(10, waitMs)));
+    delayMs = std::min(delayMs * 2, retryDelayMaxMs_);
+  }
 }
 
 Result<bool> TransformChain::runFrom(size_t i, const sluice_record& record, RecordBatch& out) {
@@ -96,10 +130,8 @@ Result<bool> TransformChain::runFrom(size_t i, const sluice_record& record, Reco
   // The last step writes straight into `out`; earlier ones into their own scratch batch.
   RecordBatch& target = i + 1 == steps_.size() ? out : *scratch_[i];
   if (&target != &out) target.clear();
-  if (step.instance->apply(record, target) != SLUICE_OK) {
-    lastFailedType_ = step.type;
-    return Error{"transform " + step.alias + ": " + step.instance->error()};
-  }
+  auto applied = applyWithRetry(step, record, target);
+  if (!applied.ok()) return applied;
   if (&target == &out) return true;
   for (const auto& r : target.records()) {
     auto next = runFrom(i + 1, r, out);

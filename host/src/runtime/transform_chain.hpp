@@ -2,6 +2,12 @@
 // TransformChain: Connect's `transforms=a,b` with `transforms.<a>.type`, `.predicate`, `.negate`.
 // Each record runs through the steps in order; a step may emit 0..n records, and a step whose
 // predicate does not match (or matches, with negate) passes the record through untouched.
+//
+// Retries, as Connect's RetryWithToleranceOperator: a step that reports SLUICE_RETRY (the SDK's
+// RetriableError) is applied again with exponential backoff from 300 ms, capped at
+// `errors.retry.delay.max.ms`, until `errors.retry.timeout` ms have passed (-1: forever; 0, the
+// default: no retry). Other failures are final at once. A failed attempt's outputs are discarded.
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -22,7 +28,7 @@ class TransformChain {
 
   bool empty() const { return steps_.empty(); }
   Result<bool> start();
-  void stop();  // any thread
+  void stop();  // any thread; also ends a retry backoff
 
   // Runs one record through every step, appending the results to `out`. On failure returns an
   // error naming the transform alias; `out` may then hold part of the record's outputs.
@@ -44,11 +50,15 @@ class TransformChain {
     bool negate = false;
   };
   Result<bool> runFrom(size_t step, const sluice_record& record, RecordBatch& out);
+  Result<bool> applyWithRetry(Step& step, const sluice_record& record, RecordBatch& target);
 
   std::vector<Step> steps_;
   std::vector<std::unique_ptr<RecordBatch>> scratch_;  // one per step, reused
   RecordBatch tickScratch_;
   std::string lastFailedType_;
+  int64_t retryTimeoutMs_ = 0;
+  int64_t retryDelayMaxMs_ = 60000;
+  std::atomic<bool> stopping_{false};
 };
 
 }  // namespace sluice
