@@ -1,23 +1,54 @@
 #include "provision/http_client.hpp"
 
-#include <curl/curl.h>
+#include <httplib.h>
+#include <netdb.h>
+#include <strings.h>
+#include <sys/socket.h>
 
 #include <algorithm>
-#include <memory>
-#include <mutex>
+#include <optional>
+#include <regex>
 
 namespace sluice {
 
 namespace {
 
-size_t appendBody(char* data, size_t size, size_t count, void* user) {
-  static_cast<std::string*>(user)->append(data, size * count);
-  return size * count;
+struct SplitUrl {
+  std::string origin;  // scheme://host[:port], what httplib::Client takes
+  std::string host;
+  std::string target;  // path and query, "/" at least
+};
+
+std::optional<SplitUrl> splitUrl(const std::string& url) {
+  static const std::regex kUrl(R"(^(https?://(\[[^\]]+\]|[^/:?#]+)(:[0-9]+)?)([/?].*)?$)", std::regex::icase);
+  std::smatch m;
+  if (!std::regex_match(url, m, kUrl)) return std::nullopt;
+  std::string target = m[4].str();
+  if (target.empty()) target = "/";
+  else if (target.front() == '?') target = "/" + target;
+  return SplitUrl{m[1].str(), m[2].str(), target};
 }
 
-void initCurlOnce() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+bool resolves(const std::string& host) {
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  std::string name = host.size() > 2 && host.front() == '[' ? host.substr(1, host.size() - 2) : host;
+  int rc = ::getaddrinfo(name.c_str(), nullptr, &hints, &found);
+  if (found) ::freeaddrinfo(found);
+  return rc == 0;
+}
+
+std::string describe(httplib::Error e) {
+  switch (e) {
+    case httplib::Error::Connection: return "Failed to connect (connection refused or unreachable)";
+    case httplib::Error::ConnectionTimeout: return "Connection timed out";
+    case httplib::Error::Read: return "The connection closed before a complete response";
+    case httplib::Error::Write: return "Failed to send the request";
+    case httplib::Error::SSLConnection: return "TLS handshake failed";
+    case httplib::Error::SSLServerVerification: return "TLS server certificate verification failed";
+    default: return "HTTP client error: " + httplib::to_string(e);
+  }
 }
 
 }  // namespace
@@ -38,40 +69,43 @@ HttpResponse HttpClient::post(const std::string& url, const std::string& body, c
 
 HttpResponse HttpClient::perform(const std::string& method, const std::string& url, const std::string* body,
                                  const Headers& headers) const {
-  initCurlOnce();
   HttpResponse r;
-  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
-  if (!curl) {
-    r.error = "curl_easy_init failed";
+  auto parts = splitUrl(url);
+  if (!parts) {
+    r.error = "not an http:// or https:// URL: " + url;
     return r;
   }
-  curl_slist* list = nullptr;
-  for (const auto& [k, v] : headers) list = curl_slist_append(list, (k + ": " + v).c_str());
-  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> listGuard(list, curl_slist_free_all);
-  char errbuf[CURL_ERROR_SIZE] = {0};
-  CURL* h = curl.get();
-  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, appendBody);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &r.body);
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeoutMs_);
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, std::min<long>(timeoutMs_, 10000));
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  if (method == "POST") {
-    curl_easy_setopt(h, CURLOPT_POST, 1L);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body->data());
-    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body->size()));
+  httplib::Client client(parts->origin);
+  if (!client.is_valid()) {
+    r.error = "unsupported URL: " + url;
+    return r;
   }
-  CURLcode rc = curl_easy_perform(h);
-  if (rc != CURLE_OK) {
-    r.error = errbuf[0] != '\0' ? std::string(errbuf) : curl_easy_strerror(rc);
+  auto timeout = std::chrono::milliseconds(timeoutMs_);
+  client.set_connection_timeout(std::min(timeout, std::chrono::milliseconds(10000)));
+  client.set_read_timeout(timeout);
+  client.set_write_timeout(timeout);
+  httplib::Headers requestHeaders;
+  std::string contentType;
+  for (const auto& [k, v] : headers) {
+    if (::strcasecmp(k.c_str(), "Content-Type") == 0) contentType = v;  // httplib sets it from the argument
+    else requestHeaders.emplace(k, v);
+  }
+  httplib::Result res = method == "POST" ? client.Post(parts->target, requestHeaders, *body, contentType)
+                                         : client.Get(parts->target, requestHeaders);
+  if (!res) {
+    httplib::Error e = res.error();
+    if (e == httplib::Error::Connection && !resolves(parts->host)) {
+      r.error = "could not resolve host " + parts->host;
+      return r;
+    }
+    r.error = describe(e);
     // Refused, reset or an empty reply all mean the server is starting or restarting: worth retrying.
-    r.refused = rc == CURLE_COULDNT_CONNECT || rc == CURLE_RECV_ERROR || rc == CURLE_SEND_ERROR || rc == CURLE_GOT_NOTHING;
+    r.refused = e == httplib::Error::Connection || e == httplib::Error::Read || e == httplib::Error::Write;
     return r;
   }
   r.connected = true;
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r.status);
+  r.status = res->status;
+  r.body = res->body;
   return r;
 }
 
