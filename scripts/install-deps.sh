@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config git curl
-  librdkafka-dev libcpp-httplib-dev libyaml-cpp-dev
+  librdkafka-dev libcpp-httplib-dev libyaml-cpp-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev nlohmann-json3-dev libsimdjson-dev libspdlog-dev libcli11-dev
   libbenchmark-dev kcat
 )

@@ -123,7 +123,7 @@ TEST(DockerStack, DockerfileBuildsOnBookwormWithTheProjectsAptPackages) {
   EXPECT_NE(dockerfile.find("apt-get install"), std::string::npos);
   EXPECT_NE(dockerfile.find("cmake -S . -B build"), std::string::npos);
   // Every library the top-level CMakeLists.txt finds comes from Debian.
-  for (const std::string pkg : {"librdkafka-dev", "libcpp-httplib-dev", "libyaml-cpp-dev",
+  for (const std::string pkg : {"librdkafka-dev", "libcpp-httplib-dev", "libyaml-cpp-dev", "libcurl4-openssl-dev",
                                 "nlohmann-json3-dev", "libsimdjson-dev", "libspdlog-dev", "libcli11-dev"})
     EXPECT_NE(dockerfile.find(pkg), std::string::npos) << pkg;
   YAML::Node sluice = compose()["services"]["sluice"];

@@ -1,6 +1,6 @@
 #pragma once
-// A small blocking HTTP(S) client on cpp-httplib (which the REST server already uses), for talking to
-// ksqlDB and the Pinot controller. One connection per request: provisioning sends a handful.
+// A small blocking HTTP client on libcurl, for talking to ksqlDB and the Pinot controller. libcurl
+// is loaded with dlopen on the first request, so the worker never maps it (see http_client.cpp).
 #include <string>
 #include <utility>
 #include <vector>
