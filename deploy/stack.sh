@@ -9,7 +9,7 @@ repo="$(cd .. && pwd)"
 command -v docker >/dev/null || { echo "stack: docker is required (https://docs.docker.com/engine/install/)" >&2; exit 1; }
 docker compose version >/dev/null 2>&1 || { echo "stack: the docker compose plugin is required" >&2; exit 1; }
 command -v curl >/dev/null || { echo "stack: curl is required" >&2; exit 1; }
-compose=(docker compose -f docker-compose.yml)
+compose=(docker compose -p sluice -f docker-compose.yml)
 
 echo "stack: building Sluice and starting Kafka, ksqlDB, Pinot and Sluice"
 "${compose[@]}" up -d --build
@@ -23,7 +23,7 @@ for _ in $(seq 1 120); do
   curl -fsS "$connect/" >/dev/null 2>&1 && break
   sleep 1
 done
-curl -fsS "$connect/" >/dev/null || { echo "stack: Sluice did not answer on $connect; see: docker compose -f deploy/docker-compose.yml logs sluice" >&2; exit 1; }
+curl -fsS "$connect/" >/dev/null || { echo "stack: Sluice did not answer on $connect; see: docker compose -p sluice -f deploy/docker-compose.yml logs sluice" >&2; exit 1; }
 
 failed=0
 for file in transactions-datagen.json transactions-aggregate.json; do

@@ -8,6 +8,7 @@ packages=(
   librdkafka-dev libcpp-httplib-dev libyaml-cpp-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev nlohmann-json3-dev libsimdjson-dev libspdlog-dev libcli11-dev
   libbenchmark-dev kcat
+  docker-compose   # only to validate deploy/docker-compose.yml in the tests (no engine needed)
 )
 
 missing=()

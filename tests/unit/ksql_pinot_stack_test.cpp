@@ -1,10 +1,13 @@
-// Structural checks of the Docker stack (deploy/), since docker cannot run here: the compose file
-// parses, every service and dependency exists, the published ports are the ones the docs and
+// Checks of the Docker stack (deploy/), since no Docker engine runs here: Compose's own `config`
+// validates the compose file (it needs no engine), every service and dependency exists, the published ports are the ones the docs and
 // stack.sh use, and the Kafka/ksqlDB/Pinot addresses agree with `sluice provision` and the configs.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <yaml-cpp/yaml.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -43,6 +46,23 @@ std::string joined(const YAML::Node& seq) {
   std::string out;
   for (const auto& n : seq) out += n.as<std::string>() + " ";
   return out;
+}
+
+// Compose validates the file against its schema and resolves it, as `docker compose config` does:
+// with the v2 plugin when the docker CLI has it, else with Debian's docker-compose (make deps).
+TEST(DockerStack, ComposeConfigValidatesTheFile) {
+  std::string file = kRoot + "/deploy/docker-compose.yml";
+  bool plugin = std::system("docker compose version >/dev/null 2>&1") == 0;
+  ASSERT_TRUE(plugin || std::system("command -v docker-compose >/dev/null") == 0)
+      << "neither `docker compose` nor docker-compose is installed: run `make deps`";
+  std::string cmd = std::string(plugin ? "docker compose" : "docker-compose") + " -p sluice -f " + file + " config -q 2>&1";
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string out;
+  char buf[4096];
+  for (size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) out.append(buf, n);
+  int status = ::pclose(pipe);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << cmd << "\n" << out;
 }
 
 TEST(DockerStack, ComposeHasEveryServiceAndValidDependencies) {
