@@ -32,7 +32,6 @@ int64_t nowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-// Copies every key under `prefix` into `out` as `newPrefix + rest`.
 // Connect's client settings for one client ("producer" or "consumer"): the worker's `<client>.X`,
 // then the connector's `<client>.override.X` as `<client>.X` over it. The override keys themselves
 // are not passed on, since the plugin reads every `<client>.` key as a librdkafka property.

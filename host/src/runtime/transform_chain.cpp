@@ -97,16 +97,16 @@ void TransformChain::stop() {
 }
 
 Result<bool> TransformChain::applyWithRetry(Step& step, const sluice_record& record, RecordBatch& target) {
-  using Clock = std::chrono::steady_clock;
   const size_t mark = target.size();
-  const auto started = Clock::now();
+  sluice_status status = step.instance->apply(record, target);
+  if (status == SLUICE_OK) return true;  // the per-record path: no clock read, no retry state
+  using Clock = std::chrono::steady_clock;
+  const auto firstFailure = Clock::now();
   int64_t delayMs = 300;  // Connect's RetryWithToleranceOperator.RETRIES_DELAY_MIN_MS
   for (int attempt = 1;; ++attempt) {
-    sluice_status status = step.instance->apply(record, target);
-    if (status == SLUICE_OK) return true;
     target.truncate(mark);
     lastFailedType_ = step.type;
-    int64_t elapsedMs = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
+    int64_t elapsedMs = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - firstFailure).count();
     bool retry = status == SLUICE_RETRY && !stopping_ && (retryTimeoutMs_ < 0 || elapsedMs < retryTimeoutMs_);
     if (!retry) {
       std::string attempts = attempt > 1 ? " (failed " + std::to_string(attempt) + " attempts in " + std::to_string(elapsedMs) + " ms)" : "";
@@ -117,6 +117,8 @@ Result<bool> TransformChain::applyWithRetry(Step& step, const sluice_record& rec
     for (auto until = Clock::now() + std::chrono::milliseconds(waitMs); Clock::now() < until && !stopping_;)
       std::this_thread::sleep_for(std::chrono::milliseconds(std::min<int64_t>(10, waitMs)));
     delayMs = std::min(delayMs * 2, retryDelayMaxMs_);
+    status = step.instance->apply(record, target);
+    if (status == SLUICE_OK) return true;
   }
 }
 
