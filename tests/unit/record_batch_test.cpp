@@ -49,8 +49,9 @@ TEST(RecordBatch, CopiesEveryFieldAndKeepsNullsNull) {
 
 TEST(RecordBatch, TruncateDropsTheLastRecordsAndTheirBytes) {
   RecordBatch batch;
+  const std::string headerName = "h";
   auto add = [&](const std::string& value, const std::string& header) {
-    sluice_header h{bytesOf("h"), bytesOf(header)};
+    sluice_header h{bytesOf(headerName), bytesOf(header)};
     sluice_record r{};
     r.value = bytesOf(value);
     r.headers = &h;
