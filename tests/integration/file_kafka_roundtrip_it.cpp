@@ -16,8 +16,15 @@ namespace sluice::testing {
 namespace {
 
 constexpr size_t kLines = 1000000;
-// The embedded cluster keeps only the newest 5 MiB of each partition; ~24 MB over 16 partitions stays.
-constexpr int kPartitions = 16;
+// The embedded cluster keeps only the newest 5 MiB (and 100,000 batches) of each partition and
+// silently deletes older records, even unread ones. The lines have no key, so librdkafka's sticky
+// partitioner would send 10 ms runs of them to one random partition: locally the fullest of 16
+// partitions got twice the mean, and the source writes all 1,000,000 lines in about 2 s, before the
+// sink's consumer has joined its group. A partition past 5 MiB then loses its head before anyone
+// reads it (the sink starts at the new earliest offset), which is how a CI run came up 675 KB short.
+// So the producer picks a random partition per line (sticky.partitioning.linger.ms=0): every
+// partition stays near 31,250 lines, under 3 MB even at one line per batch (~95 bytes stored).
+constexpr int kPartitions = 32;
 
 // Distinct, varied lines: plain, JSON with UTF-8, long, tab-led.
 std::vector<std::string> makeLines(size_t n) {
@@ -33,6 +40,33 @@ std::vector<std::string> makeLines(size_t n) {
     }
   }
   return lines;
+}
+
+// Per partition "p: low-high committed" of the topic and the sink's consumer group, for failure messages.
+std::string topicState(const std::string& bootstrap, const std::string& topic, const std::string& group) {
+  rd_kafka_t* rk = kafkait::newClient(RD_KAFKA_CONSUMER, {{"bootstrap.servers", bootstrap}, {"group.id", group}});
+  int partitions = kafkait::partitionCount(rk, topic);
+  std::map<int32_t, int64_t> committed = kafkait::committedOffsets(bootstrap, group, topic);
+  std::string out;
+  for (int32_t p = 0; p < partitions; ++p) {
+    int64_t low = -1, high = -1;
+    rd_kafka_query_watermark_offsets(rk, topic.c_str(), p, &low, &high, 5000);
+    out += std::to_string(p) + ": " + std::to_string(low) + "-" + std::to_string(high) + " committed " +
+           (committed.count(p) ? std::to_string(committed[p]) : "none") + "\n";
+  }
+  rd_kafka_destroy(rk);
+  return out;
+}
+
+// "" while every partition of the topic still starts at offset 0, else which one does not.
+std::string trimmedPartition(rd_kafka_t* rk, const std::string& topic) {
+  for (int32_t p = 0, n = kafkait::partitionCount(rk, topic); p < n; ++p) {
+    int64_t low = 0, high = 0;
+    if (rd_kafka_query_watermark_offsets(rk, topic.c_str(), p, &low, &high, 5000) == RD_KAFKA_RESP_ERR_NO_ERROR && low > 0)
+      return topic + "[" + std::to_string(p) + "] starts at offset " + std::to_string(low) +
+             ": the embedded cluster deleted records (5 MiB / 100,000 batches per partition)";
+  }
+  return "";
 }
 
 std::vector<std::string> splitLines(const std::string& text) {
@@ -79,14 +113,33 @@ TEST(FileKafkaRoundTrip, MillionLinesFileSourceKafkaFileSink) {
                 .status,
             201);
   ASSERT_EQ(http.post("/connectors", {{"name", "lines-source"},
-                                      {"config", {{"connector.class", "FileStreamSource"}, {"file", inputPath}, {"topic", "lines"}}}})
+                                      {"config",
+                                       {{"connector.class", "FileStreamSource"},
+                                        {"file", inputPath},
+                                        {"topic", "lines"},
+                                        {"producer.override.sticky.partitioning.linger.ms", "0"}}}})
                 .status,
             201);
-  ASSERT_TRUE(eventually([&] { return std::filesystem::exists(outputPath) && std::filesystem::file_size(outputPath) >= inputSize; }, 300000))
+  const std::string bootstrapServers = worker.worker().config().bootstrapServers();
+  // Once the embedded cluster deleted records the output cannot complete: say so at once.
+  rd_kafka_t* watcher = kafkait::newClient(RD_KAFKA_CONSUMER, {{"bootstrap.servers", bootstrapServers}, {"group.id", "trim-watch"}});
+  std::string trimmed;
+  int checks = 0;
+  auto outputComplete = [&] {
+    if (std::filesystem::exists(outputPath) && std::filesystem::file_size(outputPath) >= inputSize) return true;
+    if (++checks % 10 == 0) trimmed = trimmedPartition(watcher, "lines");
+    return !trimmed.empty();
+  };
+  bool complete = eventually(outputComplete, 300000) && trimmed.empty();
+  rd_kafka_destroy(watcher);
+  ASSERT_TRUE(complete)
+      << trimmed << "\n"
       << "file-sink wrote " << (std::filesystem::exists(outputPath) ? std::filesystem::file_size(outputPath) : 0) << " of " << inputSize
       << " bytes\n"
       << http.get("/connectors/lines-source/status").raw << "\n"
-      << http.get("/connectors/lines-sink/status").raw;
+      << http.get("/connectors/lines-sink/status").raw << "\n"
+      << http.get("/connectors/lines-source/offsets").raw << "\n"
+      << topicState(bootstrapServers, "lines", "connect-lines-sink");
   std::this_thread::sleep_for(std::chrono::milliseconds(500));  // anything beyond the input would show now
   std::vector<std::string> output = splitLines(readFile(outputPath));
   ASSERT_EQ(output.size(), kLines) << "the output has " << output.size() << " lines";
