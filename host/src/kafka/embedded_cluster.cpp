@@ -34,6 +34,29 @@ Result<int> parseCount(const std::string& key, const std::string& text, int min,
   return v;
 }
 
+constexpr std::chrono::seconds kRetentionCheckInterval{5};
+constexpr std::chrono::seconds kRetentionWarningEvery{60};
+
+// The first deletion in a partition gets the full explanation; later ones a line a minute at most.
+RetentionWatch::Listener warnAboutTrimming() {
+  using Clock = std::chrono::steady_clock;
+  return [lastWarned = std::map<std::pair<std::string, int32_t>, Clock::time_point>{}](const TrimmedPartition& t) mutable {
+    auto now = Clock::now();
+    auto [it, first] = lastWarned.try_emplace({t.topic, t.partition}, now);
+    if (first) {
+      logger("sluice.kafka")->warn(
+          "embedded Kafka deleted the oldest records of {}[{}], which now starts at offset {}: the embedded cluster keeps "
+          "only the newest 5 MiB or 100,000 batches of a partition, and a consumer that had not read them skips them. "
+          "Use more partitions (embedded.partitions) or a real broker (bootstrap.servers) for more data.",
+          t.topic, t.partition, t.startOffset);
+    } else if (now - it->second >= kRetentionWarningEvery) {
+      it->second = now;
+      logger("sluice.kafka")->warn("embedded Kafka is still deleting records of {}[{}], which now starts at offset {}", t.topic,
+                                   t.partition, t.startOffset);
+    }
+  };
+}
+
 // Mock broker log lines go to the "sluice.kafka" logger at librdkafka's syslog level.
 void logCallback(const rd_kafka_t*, int level, const char* fac, const char* buf) {
   // The handle the mock lives on never connects anywhere, so its missing bootstrap.servers is expected.
@@ -141,11 +164,13 @@ Result<std::unique_ptr<EmbeddedCluster>> EmbeddedCluster::start(const EmbeddedCl
     auto written = cluster->writeBootstrapFile(options.bootstrapFile);
     if (!written.ok()) return Error{written.error()};
   }
+  cluster->retentionWatch_ = std::make_unique<RetentionWatch>(cluster->bootstrap_, kRetentionCheckInterval, warnAboutTrimming());
   logger("sluice.kafka")->info("embedded Kafka: {} broker(s) at {}", cluster->brokers_, cluster->bootstrap_);
   return cluster;
 }
 
 EmbeddedCluster::~EmbeddedCluster() {
+  retentionWatch_.reset();
   if (mock_) rd_kafka_mock_cluster_destroy(mock_);
   if (handle_) rd_kafka_destroy(handle_);
 }

@@ -14,7 +14,9 @@
 // Retention. The mock keeps at most 5 MiB or 100,000 message batches per partition (librdkafka 2.0.2,
 // not configurable through the public API) and deletes the oldest batches beyond that, so the log
 // start offset moves up as on a broker with retention.bytes. A consumer further behind resumes at
-// auto.offset.reset; tests that read a topic whole must stay within the limit.
+// auto.offset.reset; tests that read a topic whole must stay within the limit. Since a consumer that
+// starts after the deletion gets no warning from librdkafka, a RetentionWatch logs one for every
+// partition that loses records (then at most once a minute per partition).
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 
@@ -27,6 +29,7 @@
 #include <vector>
 
 #include "common/result.hpp"
+#include "kafka/retention_watch.hpp"
 
 namespace sluice {
 
@@ -95,6 +98,7 @@ class EmbeddedCluster {
   int defaultPartitions_ = 0;
   mutable std::mutex mutex_;
   std::set<std::string> created_;  // topics created through this class
+  std::unique_ptr<RetentionWatch> retentionWatch_;  // destroyed first: it talks to the mock
 };
 
 }  // namespace sluice
