@@ -1,6 +1,6 @@
 // Sink connector offsets over REST live in Kafka (consumer group connect-<name>): read, altered and
 // reset through the admin API against the embedded (librdkafka mock) cluster; an unreachable
-// Kafka is a 500 with a clear message, not a hang.
+// Kafka is a 500 with a clear message, not a hang, and what the mock cannot do is refused, not a crash.
 #include "kafka/embedded_cluster.hpp"
 #include "rest_test_support.hpp"
 
@@ -70,6 +70,46 @@ TEST(RestSinkOffsetsTest, AlterReadAndResetThroughTheConsumerGroup) {
     EXPECT_NE(altered.body["message"].get<std::string>().find("connect-ks"), std::string::npos) << altered.raw;
     EXPECT_EQ(committed(), kRecords);
   }
+}
+
+// The mock lacks DeleteGroups and OffsetDelete, and librdkafka 2.0.2 aborts the process when a broker
+// lacks them. A reset or a null offset must come back as a 500 saying why, with the worker alive and
+// the group's offsets untouched (this test's own process would die otherwise).
+TEST(RestSinkOffsetsTest, ResetAndRemovalOnTheMockClusterAreRefusedWithoutACrash) {
+  EmbeddedClusterOptions options;
+  options.topics = {{"ct-topic", 2}};
+  auto cluster = EmbeddedCluster::start(options);
+  ASSERT_TRUE(cluster.ok()) << cluster.error();
+  TempDir dir;
+  InProcessWorker worker(dir, {{"bootstrap.servers", (*cluster)->bootstrapServers()},
+                               {"plugin.path", std::string(SLUICE_FIXTURE_DIR) + "," + SLUICE_PLUGIN_DIR}});
+  Http http(worker.port());
+  ASSERT_EQ(http.post("/connectors", {{"name", "km"}, {"config", without(kafkaSinkCfg("km"), "name")}}).status, 201);
+  ASSERT_TRUE(produce((*cluster)->bootstrapServers(), "ct-topic", 6));
+  auto offsets = [&] { return http.get("/connectors/km/offsets").body["offsets"]; };
+  ASSERT_TRUE(eventually([&] {
+    int64_t sum = 0;
+    for (const auto& e : offsets()) sum += e["offset"]["kafka_offset"].get<int64_t>();
+    return sum == 6;
+  }, 30000)) << offsets().dump();
+  ASSERT_EQ(http.send("PUT", "/connectors/km/stop", "").status, 204);
+  json before = offsets();
+
+  auto reset = http.send("DELETE", "/connectors/km/offsets", "");
+  ASSERT_TRUE(errShape(reset, 500)) << reset.raw;
+  EXPECT_NE(reset.body["message"].get<std::string>().find("does not implement DeleteGroups"), std::string::npos) << reset.raw;
+  EXPECT_NE(reset.body["message"].get<std::string>().find("connect-km"), std::string::npos) << reset.raw;
+
+  // One explicit offset and one removal: refused as a whole, so the explicit one is not applied either.
+  auto removal = http.patch("/connectors/km/offsets",
+                            {{"offsets", {{{"partition", {{"kafka_topic", "ct-topic"}, {"kafka_partition", 0}}}, {"offset", {{"kafka_offset", 0}}}},
+                                          {{"partition", {{"kafka_topic", "ct-topic"}, {"kafka_partition", 1}}}, {"offset", nullptr}}}}});
+  ASSERT_TRUE(errShape(removal, 500)) << removal.raw;
+  EXPECT_NE(removal.body["message"].get<std::string>().find("ct-topic-1"), std::string::npos) << removal.raw;
+  EXPECT_NE(removal.body["message"].get<std::string>().find("OffsetDelete"), std::string::npos) << removal.raw;
+
+  EXPECT_EQ(http.get("/connectors").status, 200);
+  EXPECT_EQ(offsets(), before);
 }
 
 TEST(RestSinkOffsetsTest, UnreachableKafkaIsAClear500) {

@@ -37,7 +37,7 @@ Result<int> parseCount(const std::string& key, const std::string& text, int min,
 constexpr std::chrono::seconds kRetentionCheckInterval{5};
 constexpr std::chrono::seconds kRetentionWarningEvery{60};
 
-// The first deletion in a partition gets the full explanation; later ones a line a minute at most.
+// The first deletion in a partition is a warning with the explanation; later ones an info line a minute at most.
 RetentionWatch::Listener warnAboutTrimming() {
   using Clock = std::chrono::steady_clock;
   return [lastWarned = std::map<std::pair<std::string, int32_t>, Clock::time_point>{}](const TrimmedPartition& t) mutable {
@@ -51,7 +51,7 @@ RetentionWatch::Listener warnAboutTrimming() {
           t.topic, t.partition, t.startOffset);
     } else if (now - it->second >= kRetentionWarningEvery) {
       it->second = now;
-      logger("sluice.kafka")->warn("embedded Kafka is still deleting records of {}[{}], which now starts at offset {}", t.topic,
+      logger("sluice.kafka")->info("embedded Kafka is still deleting records of {}[{}], which now starts at offset {}", t.topic,
                                    t.partition, t.startOffset);
     }
   };

@@ -16,7 +16,7 @@
 // start offset moves up as on a broker with retention.bytes. A consumer further behind resumes at
 // auto.offset.reset; tests that read a topic whole must stay within the limit. Since a consumer that
 // starts after the deletion gets no warning from librdkafka, a RetentionWatch logs one for every
-// partition that loses records (then at most once a minute per partition).
+// partition that loses records (later deletions: an info line a minute at most).
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 

@@ -3,6 +3,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include <memory>
+#include <string_view>
 
 namespace sluice {
 
@@ -70,6 +71,19 @@ Result<bool> checkGroups(const rd_kafka_group_result_t* const* groups, size_t n,
   }
   return true;
 }
+
+// librdkafka's mock cluster (what `bootstrap.servers: embedded` and `sluice kafka` run) implements
+// neither DeleteGroups nor OffsetDelete, and librdkafka 2.0.2 aborts the whole process when a broker
+// lacks them (librdkafka#3663). So those requests are refused up front; the mock's cluster id gives it
+// away ("mockCluster..."). A broker that cannot be reached returns no id and gets the usual timeout.
+bool isMockCluster(rd_kafka_t* rk) {
+  char* id = rd_kafka_clusterid(rk, kTimeoutMs);
+  bool mock = id && std::string_view(id).rfind("mockCluster", 0) == 0;
+  if (id) rd_kafka_mem_free(rk, id);
+  return mock;
+}
+
+constexpr const char* kMockClusterName = "this Kafka cluster (librdkafka's mock, as `bootstrap.servers: embedded` and `sluice kafka` run)";
 
 }  // namespace
 
@@ -144,7 +158,13 @@ Result<bool> alterGroupOffsets(const WorkerConfig& worker, const std::string& gr
     else rd_kafka_topic_partition_list_add(alter, o.topic.c_str(), o.partition)->offset = o.offset;
   }
   Result<bool> result = true;
-  if (alter->cnt > 0) {
+  if (remove->cnt > 0 && isMockCluster(a.rk)) {  // refused before anything is altered
+    result = Error{"Removing the committed offset of " + std::string(remove->elems[0].topic) + "-" +
+                   std::to_string(remove->elems[0].partition) + " in consumer group " + group + " needs OffsetDelete, which " +
+                   kMockClusterName + " does not implement. Give the partition an explicit kafka_offset instead, or use a "
+                   "real broker."};
+  }
+  if (result.ok() && alter->cnt > 0) {
     auto* req = rd_kafka_AlterConsumerGroupOffsets_new(group.c_str(), alter);
     auto* o = options(a.rk, RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS);
     rd_kafka_AlterConsumerGroupOffsets(a.rk, &req, 1, o, a.queue);
@@ -186,6 +206,10 @@ Result<bool> deleteGroupOffsets(const WorkerConfig& worker, const std::string& g
   auto admin = makeAdmin(worker);
   if (!admin.ok()) return Error{admin.error()};
   auto& a = **admin;
+  if (isMockCluster(a.rk)) {
+    return Error{"Resetting the offsets of a sink connector deletes its consumer group " + group + ", and " + kMockClusterName +
+                 " does not implement DeleteGroups. Set explicit offsets with PATCH instead, or use a real broker."};
+  }
   auto* req = rd_kafka_DeleteGroup_new(group.c_str());
   auto* o = options(a.rk, RD_KAFKA_ADMIN_OP_DELETEGROUPS);
   rd_kafka_DeleteGroups(a.rk, &req, 1, o, a.queue);
