@@ -22,6 +22,37 @@ TEST(Converters, JsonSchemalessPassesJsonAndQuotesText) {
   EXPECT_NE(err.find("DataException"), std::string::npos);
 }
 
+// A text line that only starts like JSON (a log line, a truncated object) is a string, as Connect's
+// JsonConverter writes a String value: what reaches Kafka always parses.
+TEST(Converters, JsonQuotesTextThatOnlyLooksLikeJson) {
+  for (const char* schemas : {"false", "true"}) {
+    SCOPED_TRACE(std::string("schemas.enable=") + schemas);
+    auto c = makeConverter("org.apache.kafka.connect.json.JsonConverter", {{"schemas.enable", schemas}});
+    ASSERT_TRUE(c.ok());
+    for (std::string line : {"[INFO] started", "{\"id\":1", "\"unterminated", "[1,2]]"}) {
+      std::string out, err;
+      ASSERT_EQ(c.value()->toKafka(bytesOf(line), out, err), Converter::Outcome::kConverted) << line;
+      auto written = nlohmann::json::parse(out, nullptr, false);
+      ASSERT_FALSE(written.is_discarded()) << out;
+      if (std::string(schemas) == "true") {
+        EXPECT_EQ(written["schema"], (nlohmann::json{{"type", "string"}, {"optional", false}})) << out;
+        EXPECT_EQ(written["payload"], line) << out;
+      } else {
+        EXPECT_EQ(written, line) << out;
+      }
+    }
+    // Valid JSON still goes as JSON, whatever came before it through the same converter.
+    std::string out, err;
+    auto o = c.value()->toKafka(bytesOf(" [1, {\"a\": \"b\"}]"), out, err);
+    if (std::string(schemas) == "true") {
+      ASSERT_EQ(o, Converter::Outcome::kConverted);
+      EXPECT_EQ(nlohmann::json::parse(out)["schema"]["type"], "array");
+    } else {
+      EXPECT_EQ(o, Converter::Outcome::kUnchanged);
+    }
+  }
+}
+
 TEST(Converters, JsonWithSchemasWrapsAndUnwrapsTheEnvelope) {
   auto c = makeConverter("JsonConverter", {});
   ASSERT_TRUE(c.ok());

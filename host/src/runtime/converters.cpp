@@ -4,6 +4,7 @@
 #include <sluice/json_text.hpp>
 
 #include <algorithm>
+#include <cstring>
 
 namespace sluice {
 
@@ -25,9 +26,13 @@ class JsonConverter : public Converter {
  public:
   explicit JsonConverter(bool schemas) : schemas_(schemas) {}
 
-  Outcome toKafka(sluice_bytes in, std::string& out, std::string& error) override {
+  // A source's value reaches Kafka as JSON as it is when it is JSON; anything else (a text line, even
+  // one that merely starts like JSON, such as "[INFO] started") becomes a JSON string, as Connect's
+  // JsonConverter writes a String value. The ABI has no type mark, so valid JSON text is taken as JSON.
+  Outcome toKafka(sluice_bytes in, std::string& out, std::string&) override {
     if (!in.data) return Outcome::kUnchanged;  // null stays null (a tombstone)
-    bool json = looksLikeJson(in);
+    simdjson::dom::element doc;
+    bool json = looksLikeJson(in) && parse(in, doc);
     if (!schemas_) {
       if (json) return Outcome::kUnchanged;
       out.clear();
@@ -37,7 +42,7 @@ class JsonConverter : public Converter {
     out.clear();
     out += "{\"schema\":";
     if (json) {
-      if (!inferSchema(in, out, error)) return Outcome::kFailed;
+      appendSchema(doc, out, "");
       out += ",\"payload\":";
       out.append(text(in));
     } else {
@@ -50,9 +55,8 @@ class JsonConverter : public Converter {
 
   Outcome fromKafka(sluice_bytes in, std::string& out, std::string& error) override {
     if (!in.data) return Outcome::kUnchanged;
-    simdjson::padded_string padded(text(in));
     simdjson::dom::element doc;
-    if (parser_.parse(padded).get(doc) != simdjson::SUCCESS) {
+    if (!parse(in, doc)) {
       error = "org.apache.kafka.connect.errors.DataException: Converting byte[] to Kafka Connect data failed due to serialization error: invalid JSON";
       return Outcome::kFailed;
     }
@@ -71,8 +75,8 @@ class JsonConverter : public Converter {
   }
 
  private:
-  // A value that starts like JSON is taken as JSON; a full parse happens only where schemas are
-  // inferred, so the schemaless source path stays a one-byte check.
+  // Only a value whose first non-blank byte opens an object, array or string can be JSON that a
+  // source meant as such; a bare number or word stays text. Everything else skips the parse.
   static bool looksLikeJson(sluice_bytes in) {
     std::string_view s = text(in);
     size_t i = s.find_first_not_of(" \t\r\n");
@@ -81,15 +85,12 @@ class JsonConverter : public Converter {
     return c == '{' || c == '[' || c == '"';
   }
 
-  bool inferSchema(sluice_bytes in, std::string& out, std::string& error) {
-    simdjson::padded_string padded(text(in));
-    simdjson::dom::element doc;
-    if (parser_.parse(padded).get(doc) != simdjson::SUCCESS) {
-      error = "org.apache.kafka.connect.errors.DataException: value is not valid JSON";
-      return false;
-    }
-    appendSchema(doc, out, "");
-    return true;
+  // Parses through a padded buffer kept across records (simdjson reads past the end), so the
+  // per-record path allocates only when a value is longer than any before it.
+  bool parse(sluice_bytes in, simdjson::dom::element& doc) {
+    if (padded_.size() < in.len + simdjson::SIMDJSON_PADDING) padded_.resize(in.len + simdjson::SIMDJSON_PADDING);
+    if (in.len > 0) std::memcpy(padded_.data(), in.data, in.len);
+    return parser_.parse(padded_.data(), in.len, false).get(doc) == simdjson::SUCCESS;
   }
 
   static void appendSchema(simdjson::dom::element e, std::string& out, const std::string& field) {
@@ -127,6 +128,7 @@ class JsonConverter : public Converter {
 
   bool schemas_;
   simdjson::dom::parser parser_;
+  std::string padded_;  // parse()'s input copy, grown as needed
 };
 
 }  // namespace

@@ -4,7 +4,8 @@
 // Records travel as bytes. Values made by sources are JSON text (what JsonConverter with
 // schemas.enable=false would write) or plain text, so:
 //  * StringConverter / ByteArrayConverter pass bytes through in both directions.
-//  * JsonConverter schemas.enable=false: towards Kafka, JSON passes through and plain text becomes a
+//  * JsonConverter schemas.enable=false: towards Kafka, a value that parses as a JSON object, array or
+//    string passes through and anything else (plain text, text that only starts like JSON) becomes a
 //    JSON string; from Kafka, the bytes must parse as JSON (else a DataException-style error).
 //  * JsonConverter schemas.enable=true: towards Kafka, the value is wrapped in Connect's
 //    {"schema":...,"payload":...} envelope with the schema inferred from the JSON; from Kafka, the
