@@ -27,20 +27,34 @@ json kafkaSinkCfg(const std::string& name) {
   return {{"connector.class", "NoopSink"}, {"tasks.max", "1"}, {"topics", "ct-topic"}, {"name", name}};
 }
 
-TEST(RestSinkOffsetsTest, AlterReadAndResetThroughTheConsumerGroup) {
-  EmbeddedClusterOptions options;
-  options.topics = {{"ct-topic", 2}};
-  auto cluster = EmbeddedCluster::start(options);
-  ASSERT_TRUE(cluster.ok()) << cluster.error();
-  TempDir dir;
-  InProcessWorker worker(dir, {{"bootstrap.servers", (*cluster)->bootstrapServers()},
-                               {"plugin.path", std::string(SLUICE_FIXTURE_DIR) + "," + SLUICE_PLUGIN_DIR}});
-  Http http(worker.port());
+// A worker whose Kafka is an embedded cluster (librdkafka's mock) with topic ct-topic (2 partitions).
+class SinkOffsetsOnMockCluster : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    EmbeddedClusterOptions options;
+    options.topics = {{"ct-topic", 2}};
+    auto started = EmbeddedCluster::start(options);
+    ASSERT_TRUE(started.ok()) << started.error();
+    cluster_ = std::move(started.value());
+    worker_ = std::make_unique<InProcessWorker>(
+        dir_, std::map<std::string, std::string>{{"bootstrap.servers", cluster_->bootstrapServers()},
+                                                 {"plugin.path", std::string(SLUICE_FIXTURE_DIR) + "," + SLUICE_PLUGIN_DIR}});
+    http_ = std::make_unique<Http>(worker_->port());
+  }
+
+  std::unique_ptr<EmbeddedCluster> cluster_;  // destroyed last: the worker talks to it until it stops
+  TempDir dir_;
+  std::unique_ptr<InProcessWorker> worker_;
+  std::unique_ptr<Http> http_;
+};
+
+TEST_F(SinkOffsetsOnMockCluster, AlterReadAndResetThroughTheConsumerGroup) {
+  Http& http = *http_;
   auto created = http.post("/connectors", {{"name", "ks"}, {"config", without(kafkaSinkCfg("ks"), "name")}});
   ASSERT_EQ(created.status, 201) << created.raw;
   // Records go in; the running kafka-source task commits them in group connect-ks.
   constexpr int kRecords = 10;
-  ASSERT_TRUE(produce((*cluster)->bootstrapServers(), "ct-topic", kRecords));
+  ASSERT_TRUE(produce(cluster_->bootstrapServers(), "ct-topic", kRecords));
   auto committed = [&] {
     int64_t sum = 0;
     auto r = http.get("/connectors/ks/offsets");
@@ -75,17 +89,10 @@ TEST(RestSinkOffsetsTest, AlterReadAndResetThroughTheConsumerGroup) {
 // The mock lacks DeleteGroups and OffsetDelete, and librdkafka 2.0.2 aborts the process when a broker
 // lacks them. A reset or a null offset must come back as a 500 saying why, with the worker alive and
 // the group's offsets untouched (this test's own process would die otherwise).
-TEST(RestSinkOffsetsTest, ResetAndRemovalOnTheMockClusterAreRefusedWithoutACrash) {
-  EmbeddedClusterOptions options;
-  options.topics = {{"ct-topic", 2}};
-  auto cluster = EmbeddedCluster::start(options);
-  ASSERT_TRUE(cluster.ok()) << cluster.error();
-  TempDir dir;
-  InProcessWorker worker(dir, {{"bootstrap.servers", (*cluster)->bootstrapServers()},
-                               {"plugin.path", std::string(SLUICE_FIXTURE_DIR) + "," + SLUICE_PLUGIN_DIR}});
-  Http http(worker.port());
+TEST_F(SinkOffsetsOnMockCluster, ResetAndRemovalAreRefusedWithoutACrash) {
+  Http& http = *http_;
   ASSERT_EQ(http.post("/connectors", {{"name", "km"}, {"config", without(kafkaSinkCfg("km"), "name")}}).status, 201);
-  ASSERT_TRUE(produce((*cluster)->bootstrapServers(), "ct-topic", 6));
+  ASSERT_TRUE(produce(cluster_->bootstrapServers(), "ct-topic", 6));
   auto offsets = [&] { return http.get("/connectors/km/offsets").body["offsets"]; };
   ASSERT_TRUE(eventually([&] {
     int64_t sum = 0;
