@@ -186,7 +186,11 @@ TEST_F(KafkaSourceIt, RebalanceHandsOverFromTheCommittedOffsets) {
       30s));
 
   // B joins: A's partitions are revoked, then split between the two. Each resumes from the committed
-  // offsets, so together they read exactly the unacknowledged records.
+  // offsets, so together they read the unacknowledged records and none of the acknowledged ones. A
+  // rebalance may take more than one generation (seen on CI: one member got 2 partitions, lost them a
+  // second later, then each got 2): the readers acknowledge nothing, so what an intermediate owner
+  // read is read again by the next one. That is at least once, as in Connect; the test compares the
+  // distinct records.
   auto b = source(group, props);
   std::mutex mutex;
   std::vector<Msg> after;
@@ -201,12 +205,16 @@ TEST_F(KafkaSourceIt, RebalanceHandsOverFromTheCommittedOffsets) {
     }
   };
   std::thread ta(reader, std::ref(*a)), tb(reader, std::ref(*b));
-  waitUntil([&] { std::lock_guard lock(mutex); return after.size() >= expected.size(); }, 60s);
+  auto distinct = [](std::vector<std::string> sorted) {
+    sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+    return sorted;
+  };
+  waitUntil([&] { std::lock_guard lock(mutex); return distinct(fingerprints(after)).size() >= expected.size(); }, 60s);
   std::this_thread::sleep_for(500ms);  // settle: anything beyond the expected set would show up now
   done.store(true);
   ta.join();
   tb.join();
-  EXPECT_EQ(fingerprints(after), fingerprints(expected));
+  EXPECT_EQ(distinct(fingerprints(after)), fingerprints(expected));
 }
 
 TEST_F(KafkaSourceIt, CooperativeAssignorReadsAndResumesToo) {
