@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "integration/kafka_it_support.hpp"
+#include "kafka/retention_watch.hpp"
 #include "process_support.hpp"
 
 namespace sluice::testing {
@@ -56,17 +57,6 @@ std::string topicState(const std::string& bootstrap, const std::string& topic, c
   }
   rd_kafka_destroy(rk);
   return out;
-}
-
-// "" while every partition of the topic still starts at offset 0, else which one does not.
-std::string trimmedPartition(rd_kafka_t* rk, const std::string& topic) {
-  for (int32_t p = 0, n = kafkait::partitionCount(rk, topic); p < n; ++p) {
-    int64_t low = 0, high = 0;
-    if (rd_kafka_query_watermark_offsets(rk, topic.c_str(), p, &low, &high, 5000) == RD_KAFKA_RESP_ERR_NO_ERROR && low > 0)
-      return topic + "[" + std::to_string(p) + "] starts at offset " + std::to_string(low) +
-             ": the embedded cluster deleted records (5 MiB / 100,000 batches per partition)";
-  }
-  return "";
 }
 
 std::vector<std::string> splitLines(const std::string& text) {
@@ -121,17 +111,21 @@ TEST(FileKafkaRoundTrip, MillionLinesFileSourceKafkaFileSink) {
                 .status,
             201);
   const std::string bootstrapServers = worker.worker().config().bootstrapServers();
-  // Once the embedded cluster deleted records the output cannot complete: say so at once.
-  rd_kafka_t* watcher = kafkait::newClient(RD_KAFKA_CONSUMER, {{"bootstrap.servers", bootstrapServers}, {"group.id", "trim-watch"}});
+  // Once the embedded cluster deleted records the output cannot complete: say so at once. The watch
+  // is the one the worker runs; here its checks are driven by the wait below (the hour never passes).
   std::string trimmed;
+  RetentionWatch watch(bootstrapServers, std::chrono::hours(1), [&](const TrimmedPartition& t) {
+    if (t.topic == "lines" && trimmed.empty())
+      trimmed = "lines[" + std::to_string(t.partition) + "] starts at offset " + std::to_string(t.startOffset) +
+                ": the embedded cluster deleted records (5 MiB / 100,000 batches per partition)";
+  });
   int checks = 0;
   auto outputComplete = [&] {
     if (std::filesystem::exists(outputPath) && std::filesystem::file_size(outputPath) >= inputSize) return true;
-    if (++checks % 10 == 0) trimmed = trimmedPartition(watcher, "lines");
+    if (++checks % 10 == 0) watch.checkNow();
     return !trimmed.empty();
   };
   bool complete = eventually(outputComplete, 300000) && trimmed.empty();
-  rd_kafka_destroy(watcher);
   ASSERT_TRUE(complete)
       << trimmed << "\n"
       << "file-sink wrote " << (std::filesystem::exists(outputPath) ? std::filesystem::file_size(outputPath) : 0) << " of " << inputSize
