@@ -5,6 +5,7 @@
 #include <csignal>
 #include <iostream>
 
+#include "common/log_level.hpp"
 #include "common/logging.hpp"
 #include "kafka/embedded_cluster.hpp"
 
@@ -39,6 +40,11 @@ void addKafkaCommand(CLI::App& app) {
   cmd->add_option("--bootstrap-file", opts->bootstrapFile, "Also write the bootstrap address to this file");
   cmd->add_option("--log-level", opts->logLevel, "Log level (stderr)");
   cmd->callback([opts] {
+    auto level = parseLogLevel(opts->logLevel);
+    if (!level) {
+      std::cerr << "sluice kafka: --log-level '" << opts->logLevel << "' is not a level; use " << logLevelNames() << "\n";
+      throw CLI::RuntimeError(2);
+    }
     initLogging(opts->logLevel);
     EmbeddedClusterOptions options;
     options.brokers = opts->brokers;

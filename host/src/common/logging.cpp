@@ -4,6 +4,8 @@
 
 #include <mutex>
 
+#include "common/log_level.hpp"
+
 namespace sluice {
 
 namespace {
@@ -25,7 +27,8 @@ std::shared_ptr<spdlog::logger> logger(const std::string& name) {
 }
 
 void initLogging(const std::string& level) {
-  spdlog::set_level(spdlog::level::from_str(level));
+  // Callers check the name first (parseLogLevel); an unknown one must not turn logging off.
+  spdlog::set_level(parseLogLevel(level).value_or(spdlog::level::info));
   spdlog::set_default_logger(logger("sluice"));
 }
 
