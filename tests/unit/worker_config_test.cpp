@@ -1,6 +1,9 @@
 // Worker YAML: nested keys flatten to Connect's dotted names; bad files give clear errors.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <fstream>
 
 #include "config/worker_config.hpp"
@@ -53,7 +56,28 @@ TEST(WorkerConfig, RejectsANonMapDocumentAndBadListeners) {
 }
 
 TEST(WorkerConfig, ReportsAMissingFile) {
-  EXPECT_EQ(WorkerConfig::load("/nonexistent/w.yaml").error(), "/nonexistent/w.yaml: cannot read the worker config file");
+  EXPECT_EQ(WorkerConfig::load("/nonexistent/w.yaml").error(), "/nonexistent/w.yaml: no such worker config file");
+}
+
+TEST(WorkerConfig, ADirectoryOrAnEmptyFileIsNotAConfig) {
+  auto dir = std::filesystem::temp_directory_path() / ("sluice-wc-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  EXPECT_EQ(WorkerConfig::load(dir.string()).error(), dir.string() + ": is a directory, not a worker config file");
+  std::ofstream((dir / "empty.yaml").string()).close();
+  EXPECT_EQ(WorkerConfig::load((dir / "empty.yaml").string()).error().rfind((dir / "empty.yaml").string() +
+                                                                             ": the worker config file has no settings", 0),
+            0u);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(WorkerConfig, ListenersMayBeIPv6OrBindEveryInterface) {
+  auto v6 = WorkerConfig::fromYaml("listeners: http://[::1]:9000\n");
+  ASSERT_TRUE(v6.ok()) << v6.error();
+  EXPECT_EQ(v6->restHost(), "::1");
+  EXPECT_EQ(v6->restPort(), 9000);
+  auto any = WorkerConfig::fromYaml("listeners: http://:9001\n");
+  ASSERT_TRUE(any.ok()) << any.error();
+  EXPECT_EQ(any->restHost(), "0.0.0.0");
 }
 
 TEST(WorkerConfig, ListsUnknownKeysButNotPassthroughPrefixes) {

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "common/logging.hpp"
+#include "rest/rest_server.hpp"
 #include "runtime/worker.hpp"
 
 namespace sluice {
@@ -47,7 +48,14 @@ void addWorkerCommand(CLI::App& app) {
       std::cerr << "sluice: " << config.error() << "\n";
       throw CLI::RuntimeError(2);
     }
-    initLogging(config->get("log.level", "info"));
+    initLogging(config->get("log.level", "info"));  // load() has checked it
+    // A REST address another process listens on is a setting this worker cannot use: refuse it
+    // before anything starts, as a bad value (RestServer::start refuses it too, for the race).
+    auto addressFree = RestServer::checkAddressFree(config->restHost(), config->restPort());
+    if (!addressFree.ok()) {
+      std::cerr << "sluice: " << opts->config << ": " << addressFree.error() << "\n";
+      throw CLI::RuntimeError(2);
+    }
     blockShutdownSignals();  // before any thread starts, so only sigwait sees them
     Worker worker(std::move(config.value()));
     auto started = worker.start();

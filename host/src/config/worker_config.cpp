@@ -3,8 +3,14 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include "config/listeners.hpp"
+#include "config/worker_keys.hpp"
 
 namespace sluice {
 
@@ -32,21 +38,20 @@ Result<bool> flatten(const YAML::Node& node, const std::string& prefix, std::map
   return true;
 }
 
-// "http://host:port" -> (host, port); the first listener wins.
-bool parseListener(const std::string& listeners, std::string& host, int& port) {
-  std::string first = listeners.substr(0, listeners.find(','));
-  auto scheme = first.find("://");
-  if (scheme == std::string::npos) return false;
-  std::string rest = first.substr(scheme + 3);
-  auto colon = rest.rfind(':');
-  if (colon == std::string::npos) return false;
-  host = rest.substr(0, colon);
-  try {
-    port = std::stoi(rest.substr(colon + 1));
-  } catch (const std::exception&) {
-    return false;
+// Every key of the table (config/worker_keys.hpp) with a value it does not allow, one line each.
+std::vector<std::string> invalidSettings(const std::map<std::string, std::string>& values) {
+  std::vector<std::string> out;
+  for (const auto& [key, value] : values) {
+    const WorkerKey* known = findWorkerKey(key);
+    if (!known) continue;
+    auto why = invalidWorkerValue(*known, value);
+    if (!why) continue;
+    if (known->type == WorkerKeyType::Listeners)
+      out.push_back(*why);  // names the listener and the value already
+    else
+      out.push_back("invalid value '" + value + "' for " + key + ": " + *why);
   }
-  return true;
+  return out;
 }
 
 }  // namespace
@@ -64,20 +69,33 @@ Result<WorkerConfig> WorkerConfig::fromYaml(const std::string& text, const std::
   if (!root.IsMap()) return Error{origin + ": the worker config must be a map of settings"};
   auto r = flatten(root, "", config.values_);
   if (!r.ok()) return Error{origin + ": " + r.error()};
-  int port = 0;
-  std::string host;
-  auto listeners = config.get("listeners");
-  if (!listeners.empty() && !parseListener(listeners, host, port))
-    return Error{origin + ": listeners must look like http://host:port, got '" + listeners + "'"};
+  auto invalid = invalidSettings(config.values_);
+  if (!invalid.empty()) {
+    std::string message;
+    for (const auto& line : invalid) message += (message.empty() ? "" : "\n") + origin + ": " + line;
+    return Error{message};
+  }
   return config;
 }
 
+// Beyond fromYaml's checks (every value against config/worker_keys.hpp), a missing, unreadable or
+// empty file and a directory are errors.
 Result<WorkerConfig> WorkerConfig::load(const std::string& path) {
+  // std::ifstream opens a directory and reads nothing from it, which would start a worker with every
+  // default: each of these is refused with its cause instead.
+  std::error_code ec;
+  auto status = std::filesystem::status(path, ec);
+  if (!std::filesystem::exists(status)) return Error{path + ": no such worker config file"};
+  if (std::filesystem::is_directory(status)) return Error{path + ": is a directory, not a worker config file"};
   std::ifstream in(path);
-  if (!in) return Error{path + ": cannot read the worker config file"};
+  if (!in) return Error{path + ": cannot read the worker config file: " + std::strerror(errno)};
   std::stringstream text;
   text << in.rdbuf();
-  return fromYaml(text.str(), path);
+  if (in.bad()) return Error{path + ": cannot read the worker config file: " + std::strerror(errno)};
+  auto config = fromYaml(text.str(), path);
+  if (config.ok() && config->values().empty())
+    return Error{path + ": the worker config file has no settings (it must be a YAML map, e.g. 'bootstrap.servers: embedded')"};
+  return config;
 }
 
 WorkerConfig WorkerConfig::fromMap(std::map<std::string, std::string> values) {
@@ -103,6 +121,7 @@ int64_t WorkerConfig::getLong(const std::string& key, int64_t fallback) const {
 
 bool WorkerConfig::getBool(const std::string& key, bool fallback) const {
   auto v = get(key);
+  std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (v == "true") return true;
   if (v == "false") return false;
   return fallback;
@@ -121,16 +140,14 @@ std::vector<std::string> WorkerConfig::pluginPath() const {
 }
 
 std::string WorkerConfig::restHost() const {
-  std::string host;
-  int port = 0;
-  if (parseListener(get("listeners"), host, port)) return host.empty() ? "0.0.0.0" : host;
+  auto listener = parseListeners(get("listeners"));
+  if (listener.ok()) return listener->host.empty() ? "0.0.0.0" : listener->host;
   return get("rest.host.name", "127.0.0.1");
 }
 
 int WorkerConfig::restPort() const {
-  std::string host;
-  int port = 0;
-  if (parseListener(get("listeners"), host, port)) return port;
+  auto listener = parseListeners(get("listeners"));
+  if (listener.ok()) return listener->port;
   return static_cast<int>(getLong("rest.port", 8083));
 }
 
@@ -142,22 +159,19 @@ std::map<std::string, std::string> WorkerConfig::withPrefix(const std::string& p
 }
 
 const std::vector<std::string>& WorkerConfig::knownKeys() {
-  static const std::vector<std::string> keys = {
-      "bootstrap.servers", "plugin.path", "listeners", "rest.port", "rest.host.name", "rest.advertised.host.name",
-      "rest.advertised.port", "offset.storage.file.filename", "config.storage.file.filename",
-      "offset.flush.interval.ms", "offset.flush.timeout.ms", "key.converter", "value.converter", "header.converter",
-      "task.shutdown.graceful.timeout.ms", "log.level", "embedded.brokers", "embedded.partitions",
-      "embedded.bootstrap.file", "embedded.topics", "topic.tracking.enable", "topic.tracking.allow.reset",
-      "rest.request.max.bytes", "plugin.scan.interval.ms", "group.id"};
+  static const std::vector<std::string> keys = [] {
+    std::vector<std::string> names;
+    for (const auto& k : workerKeys()) names.push_back(k.name);
+    return names;
+  }();
   return keys;
 }
 
 std::vector<std::string> WorkerConfig::unknownKeys() const {
-  static const std::vector<std::string> prefixes = {"producer.", "consumer.", "admin.", "key.converter.",
-                                                    "value.converter.", "header.converter."};
+  const auto& prefixes = workerPassThroughPrefixes();
   std::vector<std::string> out;
   for (const auto& [k, _] : values_) {
-    if (std::find(knownKeys().begin(), knownKeys().end(), k) != knownKeys().end()) continue;
+    if (findWorkerKey(k)) continue;
     if (std::any_of(prefixes.begin(), prefixes.end(), [&](const std::string& p) { return k.rfind(p, 0) == 0; })) continue;
     out.push_back(k);
   }

@@ -1,6 +1,12 @@
 #include "rest/rest_server.hpp"
 
+#include <netdb.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <thread>
 
 #include <httplib.h>
@@ -19,8 +25,51 @@ RestServer::RestServer(RestContext& ctx) : ctx_(ctx) {
 
 RestServer::~RestServer() { stop(); }
 
+namespace {
+
+// SO_REUSEADDR only. httplib's default also sets SO_REUSEPORT, which lets a second worker bind the
+// same port and receive a share of the connections (socket(7)); without it, the second bind fails.
+void reuseAddressOnly(int sock) {
+  int yes = 1;
+  ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+}
+
+std::string address(const std::string& host, int port) {
+  return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+}  // namespace
+
+Result<bool> RestServer::checkAddressFree(const std::string& host, int port) {
+  if (port == 0) return true;  // any free port
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE;
+  addrinfo* found = nullptr;
+  std::string service = std::to_string(port);
+  int rc = ::getaddrinfo(host.empty() ? nullptr : host.c_str(), service.c_str(), &hints, &found);
+  if (rc != 0) return Error{"cannot listen on " + address(host, port) + ": " + ::gai_strerror(rc)};
+  int bindErrno = 0;
+  int sock = ::socket(found->ai_family, found->ai_socktype, found->ai_protocol);
+  if (sock < 0) {
+    bindErrno = errno;
+  } else {
+    reuseAddressOnly(sock);  // as the server binds, so a port in TIME_WAIT is not reported as in use
+    if (::bind(sock, found->ai_addr, found->ai_addrlen) != 0) bindErrno = errno;
+    ::close(sock);
+  }
+  ::freeaddrinfo(found);
+  if (bindErrno == EADDRINUSE)
+    return Error{"cannot listen on " + address(host, port) +
+                 ": the address is already in use (another process listens there); set listeners or rest.port"};
+  if (bindErrno != 0) return Error{"cannot listen on " + address(host, port) + ": " + std::strerror(bindErrno)};
+  return true;
+}
+
 Result<int> RestServer::start(const std::string& host, int port) {
   server_ = std::make_unique<httplib::Server>();
+  server_->set_socket_options(reuseAddressOnly);
   auto maxBytes = static_cast<size_t>(ctx_.worker.getLong("rest.request.max.bytes", 1 << 20));
   server_->set_payload_max_length(maxBytes);
   // Refuse an oversized body from its Content-Length, before httplib reads it.
@@ -50,12 +99,14 @@ Result<int> RestServer::start(const std::string& host, int port) {
     return httplib::Server::HandlerResponse::Unhandled;
   });
   auto dispatch = [this](const httplib::Request& req, httplib::Response& res) { router_.dispatch(req, res); };
-  server_->Get(".*", dispatch);
-  server_->Post(".*", dispatch);
-  server_->Put(".*", dispatch);
-  server_->Patch(".*", dispatch);
-  server_->Delete(".*", dispatch);
-  server_->Options(".*", dispatch);
+  // Every path, including decoded ones with a newline (which ".*" would not match): the router decides.
+  const std::string everyPath = "[\\s\\S]*";
+  server_->Get(everyPath, dispatch);
+  server_->Post(everyPath, dispatch);
+  server_->Put(everyPath, dispatch);
+  server_->Patch(everyPath, dispatch);
+  server_->Delete(everyPath, dispatch);
+  server_->Options(everyPath, dispatch);
   // Whatever httplib answers on its own (413 while reading, 400 on a bad request line) gets Connect's shape.
   server_->set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
@@ -73,9 +124,10 @@ Result<int> RestServer::start(const std::string& host, int port) {
     sendError(res, 500, msg);
   });
   int bound = port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
-  if (bound <= 0)
-    return Error{"REST server: cannot listen on " + host + ":" + std::to_string(port) +
-                 " (in use, or not a local address); set listeners or rest.port"};
+  if (bound <= 0) {
+    auto why = checkAddressFree(host, port);
+    return Error{"REST server: " + (why.ok() ? "cannot listen on " + address(host, port) : why.error())};
+  }
   // Without TCP_NODELAY every keep-alive response waits for the client's delayed ACK (~40 ms).
   server_->set_tcp_nodelay(true);
   thread_ = std::thread([this] { server_->listen_after_bind(); });

@@ -21,7 +21,11 @@ class RestServer {
   ~RestServer();
 
   // Binds host:port (port 0: any free port) and serves on a background thread. Returns the port.
+  // A port another socket listens on is an error: SO_REUSEPORT is not set, so two workers never
+  // share a port.
   Result<int> start(const std::string& host, int port);
+  // Whether host:port can be bound now; the error names the address and why ("already in use").
+  static Result<bool> checkAddressFree(const std::string& host, int port);
   void stop();
 
  private:
