@@ -40,7 +40,7 @@ std::string connectClass(const PluginDescriptor& p) {
 }  // namespace
 
 void addConnectorPluginsRoutes(Router& router, RestContext& ctx) {
-  router.add("GET", "/connector-plugins", [&ctx](const httplib::Request& req, httplib::Response& res, const std::smatch&) {
+  router.add("GET", "/connector-plugins", [&ctx](const httplib::Request& req, httplib::Response& res, const PathParams&) {
     bool connectorsOnly = true;
     if (req.has_param("connectorsOnly")) {
       std::string v = req.get_param_value("connectorsOnly");
@@ -71,7 +71,7 @@ void addConnectorPluginsRoutes(Router& router, RestContext& ctx) {
   });
 
   router.add("GET", "/connector-plugins/([^/]+)/config",
-             [&ctx](const httplib::Request&, httplib::Response& res, const std::smatch& m) {
+             [&ctx](const httplib::Request&, httplib::Response& res, const PathParams& m) {
                std::string name = m[1];
                std::vector<ConfigKey> keys;
                if (auto p = ctx.registry.find(name)) {
@@ -88,7 +88,7 @@ void addConnectorPluginsRoutes(Router& router, RestContext& ctx) {
 
   router.add(
       "PUT", "/connector-plugins/([^/]+)/config/validate",
-      [&ctx](const httplib::Request& req, httplib::Response& res, const std::smatch& m) {
+      [&ctx](const httplib::Request& req, httplib::Response& res, const PathParams& m) {
         std::string type = m[1];
         std::set<std::string> nullKeys;
         auto config = flatConfig(parseBody(req), nullKeys);

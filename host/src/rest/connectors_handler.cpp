@@ -70,7 +70,7 @@ void addConnectorsRoutes(Router& router, RestContext& ctx) {
   Herder& h = ctx.herder;
   const std::string c = std::string("/connectors/") + kName;
 
-  router.add("GET", "/connectors", [&ctx, &h](const httplib::Request& req, httplib::Response& res, const std::smatch&) {
+  router.add("GET", "/connectors", [&ctx, &h](const httplib::Request& req, httplib::Response& res, const PathParams&) {
     auto names = h.connectorNames();
     size_t n = req.get_param_value_count("expand");
     if (n == 0) return sendJson(res, 200, names);
@@ -100,7 +100,7 @@ void addConnectorsRoutes(Router& router, RestContext& ctx) {
 
   router.add(
       "POST", "/connectors",
-      [&ctx, &h](const httplib::Request& req, httplib::Response& res, const std::smatch&) {
+      [&ctx, &h](const httplib::Request& req, httplib::Response& res, const PathParams&) {
         auto body = parseBody(req);
         if (!body.is_object()) throw HerderError(400, "The request body must be a JSON object");
         std::string name = body.contains("name") && body["name"].is_string() ? trim(body["name"].get<std::string>()) : "";
@@ -128,20 +128,20 @@ void addConnectorsRoutes(Router& router, RestContext& ctx) {
       },
       true);
 
-  router.add("GET", c, [&ctx](const httplib::Request&, httplib::Response& res, const std::smatch& m) {
+  router.add("GET", c, [&ctx](const httplib::Request&, httplib::Response& res, const PathParams& m) {
     sendJson(res, 200, infoJson(ctx, m[1]));
   });
-  router.add("DELETE", c, [&h](const httplib::Request&, httplib::Response& res, const std::smatch& m) {
+  router.add("DELETE", c, [&h](const httplib::Request&, httplib::Response& res, const PathParams& m) {
     h.deleteConnector(m[1]);
     sendEmpty(res, 204);
   });
 
-  router.add("GET", c + "/config", [&h](const httplib::Request&, httplib::Response& res, const std::smatch& m) {
+  router.add("GET", c + "/config", [&h](const httplib::Request&, httplib::Response& res, const PathParams& m) {
     sendJson(res, 200, h.config(m[1]));
   });
   router.add(
       "PUT", c + "/config",
-      [&ctx, &h](const httplib::Request& req, httplib::Response& res, const std::smatch& m) {
+      [&ctx, &h](const httplib::Request& req, httplib::Response& res, const PathParams& m) {
         std::string name = m[1];
         std::set<std::string> nullKeys;
         auto config = flatConfig(parseBody(req), nullKeys);
@@ -154,33 +154,33 @@ void addConnectorsRoutes(Router& router, RestContext& ctx) {
       true);
   router.add(
       "PATCH", c + "/config",
-      [&ctx, &h](const httplib::Request& req, httplib::Response& res, const std::smatch& m) {
+      [&ctx, &h](const httplib::Request& req, httplib::Response& res, const PathParams& m) {
         std::string name = m[1];
         h.patchConnector(name, flatPatch(parseBody(req)));
         sendJson(res, 200, infoJson(ctx, name));
       },
       true);
 
-  router.add("GET", c + "/status", [&h](const httplib::Request&, httplib::Response& res, const std::smatch& m) {
+  router.add("GET", c + "/status", [&h](const httplib::Request&, httplib::Response& res, const PathParams& m) {
     auto s = h.status(m[1]);
     if (!s) throw HerderError(404, "No status found for connector " + std::string(m[1]));
     sendJson(res, 200, toJson(*s, h.workerId()));
   });
-  router.add("GET", c + "/tasks", [&h](const httplib::Request&, httplib::Response& res, const std::smatch& m) {
+  router.add("GET", c + "/tasks", [&h](const httplib::Request&, httplib::Response& res, const PathParams& m) {
     std::string name = m[1];
     nlohmann::json out = nlohmann::json::array();
     for (const auto& t : h.taskConfigs(name))
       out.push_back({{"id", {{"connector", name}, {"task", t.id}}}, {"config", t.config}});
     sendJson(res, 200, out);
   });
-  router.add("GET", c + "/tasks-config", [&h](const httplib::Request&, httplib::Response& res, const std::smatch& m) {
+  router.add("GET", c + "/tasks-config", [&h](const httplib::Request&, httplib::Response& res, const PathParams& m) {
     std::string name = m[1];
     nlohmann::json out = nlohmann::json::object();
     for (const auto& t : h.taskConfigs(name)) out[name + "-" + std::to_string(t.id)] = t.config;
     sendJson(res, 200, out);
   });
   router.add("GET", c + "/tasks/([0-9]+)/status",
-             [&h](const httplib::Request&, httplib::Response& res, const std::smatch& m) {
+             [&h](const httplib::Request&, httplib::Response& res, const PathParams& m) {
                std::string name = m[1];
                auto notFound = HerderError(404, "No status found for task " + name + "-" + std::string(m[2]));
                auto s = h.status(name);
@@ -196,7 +196,7 @@ void addConnectorsRoutes(Router& router, RestContext& ctx) {
                throw notFound;
              });
 
-  router.add("POST", c + "/restart", [&h](const httplib::Request& req, httplib::Response& res, const std::smatch& m) {
+  router.add("POST", c + "/restart", [&h](const httplib::Request& req, httplib::Response& res, const PathParams& m) {
     bool includeTasks = boolParam(req, "includeTasks"), onlyFailed = boolParam(req, "onlyFailed");
     if (!includeTasks && !onlyFailed) {
       h.restartConnector(m[1]);
@@ -205,7 +205,7 @@ void addConnectorsRoutes(Router& router, RestContext& ctx) {
     sendJson(res, 202, toJson(h.restart(m[1], includeTasks, onlyFailed), h.workerId()));
   });
   router.add("POST", c + "/tasks/([0-9]+)/restart",
-             [&h](const httplib::Request&, httplib::Response& res, const std::smatch& m) {
+             [&h](const httplib::Request&, httplib::Response& res, const PathParams& m) {
                std::string name = m[1];
                int id = -1;
                try {
@@ -217,39 +217,39 @@ void addConnectorsRoutes(Router& router, RestContext& ctx) {
                sendEmpty(res, 204);
              });
 
-  router.add("PUT", c + "/pause", [&h](const httplib::Request&, httplib::Response& res, const std::smatch& m) {
+  router.add("PUT", c + "/pause", [&h](const httplib::Request&, httplib::Response& res, const PathParams& m) {
     h.pause(m[1]);
     sendEmpty(res, 202);
   });
-  router.add("PUT", c + "/resume", [&h](const httplib::Request&, httplib::Response& res, const std::smatch& m) {
+  router.add("PUT", c + "/resume", [&h](const httplib::Request&, httplib::Response& res, const PathParams& m) {
     h.resume(m[1]);
     sendEmpty(res, 202);
   });
-  router.add("PUT", c + "/stop", [&h](const httplib::Request&, httplib::Response& res, const std::smatch& m) {
+  router.add("PUT", c + "/stop", [&h](const httplib::Request&, httplib::Response& res, const PathParams& m) {
     h.stop(m[1]);
     sendEmpty(res, 204);
   });
 
-  router.add("GET", c + "/topics", [&ctx, &h](const httplib::Request&, httplib::Response& res, const std::smatch& m) {
+  router.add("GET", c + "/topics", [&ctx, &h](const httplib::Request&, httplib::Response& res, const PathParams& m) {
     if (!ctx.worker.getBool("topic.tracking.enable", true)) throw HerderError(403, "Topic tracking is disabled.");
     std::string name = m[1];
     sendJson(res, 200, {{name, {{"topics", h.activeTopics(name)}}}});
   });
-  router.add("PUT", c + "/topics/reset", [&ctx, &h](const httplib::Request&, httplib::Response& res, const std::smatch& m) {
+  router.add("PUT", c + "/topics/reset", [&ctx, &h](const httplib::Request&, httplib::Response& res, const PathParams& m) {
     if (!ctx.worker.getBool("topic.tracking.enable", true)) throw HerderError(403, "Topic tracking is disabled.");
     if (!ctx.worker.getBool("topic.tracking.allow.reset", true)) throw HerderError(403, "Topic tracking reset is disabled.");
     h.resetActiveTopics(m[1]);
     sendEmpty(res, 202);
   });
 
-  router.add("GET", c + "/offsets", [&h](const httplib::Request&, httplib::Response& res, const std::smatch& m) {
+  router.add("GET", c + "/offsets", [&h](const httplib::Request&, httplib::Response& res, const PathParams& m) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& e : h.offsets(m[1])) list.push_back({{"partition", e.partition}, {"offset", e.offset}});
     sendJson(res, 200, {{"offsets", list}});
   });
   router.add(
       "PATCH", c + "/offsets",
-      [&h](const httplib::Request& req, httplib::Response& res, const std::smatch& m) {
+      [&h](const httplib::Request& req, httplib::Response& res, const PathParams& m) {
         std::string name = m[1];
         auto body = parseBody(req);
         h.config(name);  // 404 before the body checks, as Connect
@@ -262,7 +262,7 @@ void addConnectorsRoutes(Router& router, RestContext& ctx) {
                    "the connector uses."}});
       },
       true);
-  router.add("DELETE", c + "/offsets", [&h](const httplib::Request&, httplib::Response& res, const std::smatch& m) {
+  router.add("DELETE", c + "/offsets", [&h](const httplib::Request&, httplib::Response& res, const PathParams& m) {
     h.resetOffsets(m[1]);
     sendJson(res, 200,
              {{"message",

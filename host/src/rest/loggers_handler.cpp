@@ -5,6 +5,7 @@
 #include <mutex>
 #include <optional>
 
+#include "common/log_level.hpp"
 #include "common/logging.hpp"
 #include "rest/json_dto.hpp"
 #include "rest/rest_context.hpp"
@@ -44,17 +45,6 @@ const char* levelName(spdlog::level::level_enum l) {
   }
 }
 
-std::optional<spdlog::level::level_enum> parseLevel(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  static const std::map<std::string, spdlog::level::level_enum> m = {
-      {"OFF", spdlog::level::off},   {"FATAL", spdlog::level::critical}, {"ERROR", spdlog::level::err},
-      {"WARN", spdlog::level::warn}, {"INFO", spdlog::level::info},      {"DEBUG", spdlog::level::debug},
-      {"TRACE", spdlog::level::trace}, {"ALL", spdlog::level::trace}};
-  auto it = m.find(s);
-  if (it == m.end()) return std::nullopt;
-  return it->second;
-}
-
 int64_t nowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -79,7 +69,7 @@ nlohmann::json levelJson(const std::string& level, std::optional<int64_t> modifi
 }  // namespace
 
 void addLoggersRoutes(Router& router, RestContext&) {
-  router.add("GET", "/admin/loggers", [](const httplib::Request&, httplib::Response& res, const std::smatch&) {
+  router.add("GET", "/admin/loggers", [](const httplib::Request&, httplib::Response& res, const PathParams&) {
     auto& st = levels();
     std::lock_guard<std::mutex> lock(st.mutex);
     nlohmann::json out = nlohmann::json::object();
@@ -92,7 +82,7 @@ void addLoggersRoutes(Router& router, RestContext&) {
     sendJson(res, 200, out);
   });
 
-  router.add("GET", "/admin/loggers/(.+)", [](const httplib::Request&, httplib::Response& res, const std::smatch& m) {
+  router.add("GET", "/admin/loggers/(.+)", [](const httplib::Request&, httplib::Response& res, const PathParams& m) {
     std::string name = m[1];
     auto& st = levels();
     std::lock_guard<std::mutex> lock(st.mutex);
@@ -105,13 +95,13 @@ void addLoggersRoutes(Router& router, RestContext&) {
 
   router.add(
       "PUT", "/admin/loggers/(.+)",
-      [](const httplib::Request& req, httplib::Response& res, const std::smatch& m) {
+      [](const httplib::Request& req, httplib::Response& res, const PathParams& m) {
         std::string name = m[1];
         auto body = parseBody(req);
         if (!body.is_object() || !body.contains("level") || !body["level"].is_string())
           throw HerderError(400, "Desired 'level' parameter was not specified in request.");
         std::string text = body["level"].get<std::string>();
-        auto level = parseLevel(text);
+        auto level = parseLogLevel(text);  // the same names log.level takes
         if (!level) throw HerderError(404, "invalid log level '" + text + "'.");  // Connect's quirk (spec Q2)
         bool cluster = req.has_param("scope") && req.get_param_value("scope") == "cluster";
         auto& st = levels();

@@ -95,8 +95,16 @@ class InfosBuilder {
 std::string checkConnectorName(const std::string& name) {
   if (trim(name).empty()) return "String may not be empty";
   std::string codes;
-  for (unsigned char c : name)
-    if (c < 0x20 || c == 0x7f) codes += (codes.empty() ? "" : ", ") + std::to_string(static_cast<int>(c));
+  // Java's Character.isISOControl: U+0000-U+001F, U+007F and the C1 controls U+0080-U+009F (UTF-8 C2 80-C2 9F).
+  for (size_t i = 0; i < name.size(); ++i) {
+    auto c = static_cast<unsigned char>(name[i]);
+    int code = -1;
+    if (c < 0x20 || c == 0x7f) code = c;
+    if (c == 0xC2 && i + 1 < name.size() && static_cast<unsigned char>(name[i + 1]) >= 0x80 &&
+        static_cast<unsigned char>(name[i + 1]) <= 0x9F)
+      code = static_cast<unsigned char>(name[++i]);
+    if (code >= 0) codes += (codes.empty() ? "" : ", ") + std::to_string(code);
+  }
   if (!codes.empty()) return "String may not contain control sequences but had the following ASCII chars: " + codes;
   return "";
 }
