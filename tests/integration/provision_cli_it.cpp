@@ -554,6 +554,24 @@ TEST(ProvisionPinot, InvalidLocalConfigIsReportedAndNothingIsPosted) {
   EXPECT_TRUE(pinot.requests.empty());
 }
 
+TEST(ProvisionPinot, AnOutOfRangeNumberIsAValidationErrorNotAnAbort) {
+  FakePinotController pinot;
+  LoopbackServer server(pinot.server);
+  ASSERT_GT(server.start(), 0);
+  TempDir dir("pinot_out_of_range");
+  json schema = json::parse(readText(kSourceDir + "/pinot/transactions_aggregate_sluice.schema.json"));
+  json table = json::parse(readText(kSourceDir + "/pinot/transactions_aggregate_sluice.table.json"));
+  table["ingestionConfig"]["streamIngestionConfig"]["streamConfigMaps"][0]["realtime.segment.flush.threshold.rows"] =
+      "99999999999999999999";
+  dir.write("transactions_aggregate_sluice.schema.json", schema.dump());
+  dir.write("transactions_aggregate_sluice.table.json", table.dump());
+  Subprocess p({"provision", "--pinot", server.url(), "--pinot-dir", dir.path.string()});
+  EXPECT_EQ(p.wait(), 1) << p.output();  // an uncaught std::out_of_range would be SIGABRT
+  EXPECT_NE(p.output().find("Invalid config flush threshold rows: 99999999999999999999"), std::string::npos) << p.output();
+  std::lock_guard lock(pinot.mu);
+  EXPECT_TRUE(pinot.requests.empty());
+}
+
 TEST(ProvisionPinot, RetriesWhileTheConnectionIsRefused) {
   FakePinotController pinot;
   RefusingPort port;

@@ -204,6 +204,35 @@ TEST(PinotConfigValidator, UnbrokenCopyOfTheFixtureHasNoIssues) {
   EXPECT_TRUE(validatePinotSchema(good.schema).empty()) << describe(validatePinotSchema(good.schema));
 }
 
+// Numbers Pinot parses with Integer.parseInt / Long.parseLong but which do not fit are that rule's
+// issue, as Pinot's own parse error would be: never an exception out of the validator.
+TEST(PinotConfigValidator, OutOfRangeNumbersAreIssuesNotCrashes) {
+  const std::string huge = "99999999999999999999";  // beyond a 64-bit integer
+  struct Case {
+    int rule;
+    const char* what;
+    std::function<void(json&)> breakIt;
+  };
+  const std::vector<Case> cases = {
+      {12, "flush.threshold.rows", [&](json& t) { stream0(t)["realtime.segment.flush.threshold.rows"] = huge; }},
+      {12, "flush.threshold.rows over int", [](json& t) { stream0(t)["realtime.segment.flush.threshold.rows"] = "3000000000"; }},
+      {12, "flush.threshold.segment.rows", [&](json& t) { stream0(t)["realtime.segment.flush.threshold.segment.rows"] = huge; }},
+      {12, "flush.threshold.time", [&](json& t) { stream0(t)["realtime.segment.flush.threshold.time"] = huge; }},
+      {12, "flush.threshold.time period", [&](json& t) { stream0(t)["realtime.segment.flush.threshold.time"] = huge + "h"; }},
+      {24, "replication", [](json& t) { t["segmentsConfig"]["replication"] = "99999999999"; }},
+  };
+  const PinotAsset good = shippedSluiceAsset();
+  for (const auto& c : cases) {
+    json table = good.table;
+    c.breakIt(table);
+    std::map<std::string, json> schemas{{good.schema.value("schemaName", std::string()), good.schema}};
+    std::vector<PinotIssue> issues;
+    ASSERT_NO_THROW(issues = validatePinotTable(table, schemas)) << c.what;
+    bool found = std::any_of(issues.begin(), issues.end(), [&](const PinotIssue& i) { return i.rule == c.rule; });
+    EXPECT_TRUE(found) << c.what << ": rule " << c.rule << " not reported; got:" << describe(issues);
+  }
+}
+
 TEST(PinotConfigValidator, LegacyStreamConfigsAreAccepted) {
   PinotAsset a = shippedSluiceAsset();
   json legacy = stream0(a.table);

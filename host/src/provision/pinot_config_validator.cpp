@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <optional>
 #include <regex>
 
@@ -52,10 +54,24 @@ bool hasWhitespace(const std::string& s) {
   return std::any_of(s.begin(), s.end(), [](unsigned char c) { return std::isspace(c); });
 }
 
+// A whole number Pinot's Integer.parseInt accepts ("-?digits" within int's range), or nullopt: the
+// range check keeps std::stoll/stoi from throwing on "99999999999999999999".
+std::optional<int32_t> parseInt32(const std::string& s) {
+  static const std::regex kInt(R"(-?\d{1,10})");
+  if (!std::regex_match(s, kInt)) return std::nullopt;
+  int64_t v = std::stoll(s);
+  if (v < std::numeric_limits<int32_t>::min() || v > std::numeric_limits<int32_t>::max()) return std::nullopt;
+  return static_cast<int32_t>(v);
+}
+
 bool isPositiveInt(const std::string& s) {
-  if (s.empty() || s.size() > 18 || !std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); }))
-    return false;
-  return std::stoll(s) > 0;
+  auto v = parseInt32(s);
+  return v && *v > 0;
+}
+
+// Whether a run of digits is above zero, whatever its length (no conversion that could overflow).
+bool digitsAboveZero(const std::string& digits) {
+  return std::any_of(digits.begin(), digits.end(), [](char c) { return c >= '1' && c <= '9'; });
 }
 
 // A JSON value Pinot reads as a string (configs carry numbers as strings, but tolerate numbers).
@@ -210,11 +226,29 @@ bool validPeriod(const std::string& s) {
 
 bool periodOrMillisPositive(const std::string& s) {
   static const std::regex kNum(R"(\d+)");
-  if (std::regex_match(s, kNum)) return std::stoll(s) > 0;
+  if (std::regex_match(s, kNum)) return digitsAboveZero(s);
   static const std::regex kPart(R"((\d+)[dDhHmMsS])");
   for (std::sregex_iterator it(s.begin(), s.end(), kPart), end; it != end; ++it)
-    if (std::stoll((*it)[1]) > 0) return true;
+    if (digitsAboveZero((*it)[1])) return true;
   return false;
+}
+
+// Pinot reads the time as Long.parseLong millis or a period whose fields are ints (Joda's parser):
+// a number beyond those ranges is as invalid as text.
+bool timeFitsPinot(const std::string& s) {
+  static const std::regex kNum(R"(-?\d+)");
+  if (std::regex_match(s, kNum)) {
+    try {
+      (void)std::stoll(s);
+      return true;
+    } catch (const std::out_of_range&) {
+      return false;
+    }
+  }
+  static const std::regex kPart(R"((\d+)[dDhHmMsS])");
+  for (std::sregex_iterator it(s.begin(), s.end(), kPart), end; it != end; ++it)
+    if (!parseInt32((*it)[1])) return false;
+  return true;
 }
 
 bool validDataSize(const std::string& s) {
@@ -225,7 +259,7 @@ bool validDataSize(const std::string& s) {
 bool positiveNumber(const std::string& s) {
   static const std::regex kNum(R"(\d+(\.\d+)?)");
   std::smatch m;
-  return std::regex_search(s, m, kNum) && std::stod(m[0]) > 0;
+  return std::regex_search(s, m, kNum) && digitsAboveZero(m[0]);
 }
 
 class TableChecker {
@@ -322,7 +356,7 @@ class TableChecker {
     } else if (!isPositiveInt(*replicas)) {
       add(24, "'replication' must be a positive integer, got " + *replicas);
     } else {
-      replication_ = std::stoi(*replicas);
+      replication_ = *parseInt32(*replicas);
     }
     if (auto scheme = text(*seg, "peerSegmentDownloadScheme")) {
       if (lower(*scheme) != "http" && lower(*scheme) != "https")
@@ -387,7 +421,7 @@ class TableChecker {
     static const std::regex kInt(R"(-?\d+)");
     bool numbersOk = true;
     for (const auto& [value, label] : {std::pair{rows, "flush threshold rows"}, std::pair{segmentRows, "flush threshold segment rows"}}) {
-      if (value && !std::regex_match(*value, kInt)) {
+      if (value && !parseInt32(*value)) {  // Pinot's Integer.parseInt
         add(12, wrap + "Invalid config " + label + ": " + *value);
         numbersOk = false;
       }
@@ -397,7 +431,7 @@ class TableChecker {
       numbersOk = false;
     }
     if (time) {
-      if (!std::regex_match(*time, kInt) && !validPeriod(*time)) {
+      if ((!std::regex_match(*time, kInt) && !validPeriod(*time)) || !timeFitsPinot(*time)) {
         if (time->starts_with("-")) add(13, wrap + "Invalid flush threshold time: " + *time);
         else add(12, wrap + "Invalid config flush threshold time: " + *time);
       } else if (!periodOrMillisPositive(*time)) {
@@ -406,8 +440,8 @@ class TableChecker {
     }
     if (numbersOk) {
       int positive = 0;
-      if (rows && std::stoll(*rows) > 0) ++positive;
-      if (segmentRows && std::stoll(*segmentRows) > 0) ++positive;
+      if (rows && *parseInt32(*rows) > 0) ++positive;
+      if (segmentRows && *parseInt32(*segmentRows) > 0) ++positive;
       if (segmentSize && positiveNumber(*segmentSize)) ++positive;
       if (positive > 1)
         add(14, wrap + "Only 1 of flush threshold (rows: " + rows.value_or("null") + ", segment rows: " +
