@@ -12,6 +12,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "cli/watch_records.hpp"
+
 namespace sluice {
 
 namespace {
@@ -22,28 +24,11 @@ struct WatchOptions {
   std::string topic = "transactions_aggregate_sluice";
   std::string inputTopic = "transactions";
   int64_t windowMs = 3000;
-  std::string filterField = "status";
-  std::string filterValue = "Paid";
-  std::string amountField = "total_paid";
-  std::string timeField = "event_timestamp";
+  WatchFields fields;
   int maxWindows = 0;  // 0 = until Ctrl-C
 };
 
 std::atomic<bool> g_interrupted{false};
-
-// "yyyy-MM-dd HH:mm:ss.SSS" (UTC) or epoch milliseconds -> epoch ms; -1 when unparseable.
-int64_t parseEventTime(const nlohmann::json& v) {
-  if (v.is_number_integer()) return v.get<int64_t>();
-  if (!v.is_string()) return -1;
-  std::tm tm{};
-  int ms = 0;
-  const std::string s = v.get<std::string>();
-  if (std::sscanf(s.c_str(), "%d-%d-%d %d:%d:%d.%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &ms) < 6)
-    return -1;
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
-  return static_cast<int64_t>(timegm(&tm)) * 1000 + ms;
-}
 
 std::string formatTime(int64_t ms) {
   std::time_t secs = static_cast<std::time_t>(ms / 1000);
@@ -104,7 +89,7 @@ int runWatch(const WatchOptions& o) {
   std::signal(SIGTERM, [](int) { g_interrupted = true; });
 
   std::map<int64_t, Expected> expected;         // window start -> from the input
-  std::map<int64_t, nlohmann::json> pending;    // emitted windows waiting for the input to catch up
+  std::map<int64_t, WindowAggregate> pending;   // emitted windows waiting for the input to catch up
   std::map<int64_t, bool> printed;              // window start -> exact?
   // The input's partitions are consumed interleaved, so a window is complete only once every
   // partition has moved past its end: the low watermark is the minimum of per-partition maxima.
@@ -112,6 +97,14 @@ int runWatch(const WatchOptions& o) {
   int64_t inputRecords = 0, inputLowWatermark = -1, exact = 0, mismatched = 0;
   auto started = std::chrono::steady_clock::now(), lastProgress = started;
   int64_t lastInputRecords = 0;
+  int64_t skipped = 0;
+  // A record the watch cannot read is skipped, counted, and its reason printed (the first few of them).
+  auto skip = [&skipped](const rd_kafka_message_t* msg, const std::string& why) {
+    if (++skipped <= 5)
+      std::cout << "warning: skipped the record at " << rd_kafka_topic_name(msg->rkt) << "[" << msg->partition << "]@"
+                << msg->offset << ": " << why << "\n"
+                << std::flush;
+  };
 
   std::cout << "watching " << o.topic << " on " << bootstrap << " (each window checked against the raw " << o.inputTopic
             << " records; Ctrl-C to stop)\n"
@@ -121,40 +114,46 @@ int runWatch(const WatchOptions& o) {
     if (m && !m->err && m->payload) {
       std::string topic = rd_kafka_topic_name(m->rkt);
       auto value = nlohmann::json::parse(static_cast<const char*>(m->payload), static_cast<const char*>(m->payload) + m->len, nullptr, false);
-      if (!value.is_discarded() && value.is_object()) {
-        if (topic == o.inputTopic) {
-          ++inputRecords;
-          int64_t ts = value.contains(o.timeField) ? parseEventTime(value[o.timeField]) : -1;
-          if (ts >= 0) {
-            auto& pt = partitionTime[m->partition];
-            pt = std::max(pt, ts);
-            inputLowWatermark = pt;
-            for (const auto& [_, t] : partitionTime) inputLowWatermark = std::min(inputLowWatermark, t);
-            if (value.value(o.filterField, std::string()) == o.filterValue && value.contains(o.amountField)) {
-              int64_t start = ts - ((ts % o.windowMs) + o.windowMs) % o.windowMs;
-              expected[start].sum += value[o.amountField].get<int64_t>();
-              expected[start].count += 1;
-            }
+      if (value.is_discarded()) {
+        skip(m, "not JSON");
+      } else if (topic == o.inputTopic) {
+        ++inputRecords;
+        auto t = readInputTransaction(value, o.fields);
+        if (!t.ok()) {
+          skip(m, t.error());
+        } else {
+          auto& pt = partitionTime[m->partition];
+          pt = std::max(pt, t->eventTimeMs);
+          inputLowWatermark = pt;
+          for (const auto& [_, time] : partitionTime) inputLowWatermark = std::min(inputLowWatermark, time);
+          if (t->counted) {
+            int64_t start = t->eventTimeMs - ((t->eventTimeMs % o.windowMs) + o.windowMs) % o.windowMs;
+            expected[start].sum += t->amount;
+            expected[start].count += 1;
           }
-        } else if (value.contains("window_start")) {
-          pending[value["window_start"].get<int64_t>()] = value;
         }
+      } else {
+        auto w = readWindowAggregate(value);
+        if (w.ok())
+          pending[w->start] = *w;
+        else
+          skip(m, w.error());
       }
     }
     if (m) rd_kafka_message_destroy(m);
     // A window can be checked once the input has moved past its end.
-    for (auto it = pending.begin(); it != pending.end() && o.inputTopic.size() && inputLowWatermark >= it->second["window_end"].get<int64_t>();) {
+    for (auto it = pending.begin(); it != pending.end() && o.inputTopic.size() && inputLowWatermark >= it->second.end;) {
       const auto& w = it->second;
       int64_t start = it->first;
       Expected e = expected[start];
-      int64_t sum = w.value("total_paid", int64_t{0});
-      int64_t count = w.value("total_transactions", int64_t{0});
+      int64_t sum = w.totalPaid;
+      int64_t count = w.transactions;
       bool ok = sum == e.sum && count == e.count;
       bool repeat = printed.count(start) != 0;
       char line[256];
       std::snprintf(line, sizeof line, "[%s, %s)  total_paid=%6lld  transactions=%4lld  average=%7.2f  %s%s", formatTime(start).c_str(),
-                    formatTime(w.value("window_end", int64_t{0})).c_str(), static_cast<long long>(sum), static_cast<long long>(count),
-                    w.value("average_transaction_value", 0.0), ok ? "exact" : "MISMATCH", repeat ? " (re-emitted)" : "");
+                    formatTime(w.end).c_str(), static_cast<long long>(sum), static_cast<long long>(count),
+                    w.average, ok ? "exact" : "MISMATCH", repeat ? " (re-emitted)" : "");
       std::cout << line;
       if (!ok) std::cout << "  expected total_paid=" << e.sum << " transactions=" << e.count;
       std::cout << "\n" << std::flush;
@@ -166,7 +165,7 @@ int runWatch(const WatchOptions& o) {
     if (now - lastProgress >= std::chrono::seconds(5)) {
       double secs = std::chrono::duration<double>(now - lastProgress).count();
       std::cout << "-- " << inputRecords << " transactions generated (" << static_cast<int64_t>((inputRecords - lastInputRecords) / secs)
-                << "/s), " << printed.size() << " windows emitted, " << exact << " exact, " << mismatched << " mismatched\n"
+                << "/s), " << printed.size() << " windows emitted, " << exact << " exact, " << mismatched << " mismatched, " << skipped << " skipped\n"
                 << std::flush;
       lastProgress = now;
       lastInputRecords = inputRecords;
