@@ -75,8 +75,8 @@ TEST(Cli, UnknownPluginAndBadConfigExitNonZeroWithAMessage) {
   EXPECT_NE(r.output.find("unknown plugin 'no-such-plugin'"), std::string::npos);
 
   RunResult missing = run("worker /nonexistent/worker.yaml");
-  EXPECT_NE(missing.exitCode, 0);
-  EXPECT_NE(missing.output.find("/nonexistent/worker.yaml: cannot read the worker config file"), std::string::npos) << missing.output;
+  EXPECT_EQ(missing.exitCode, 2);
+  EXPECT_NE(missing.output.find("/nonexistent/worker.yaml: no such worker config file"), std::string::npos) << missing.output;
 
   std::string bad = testing::TempDir() + "/bad-worker.yaml";
   FILE* f = fopen(bad.c_str(), "w");
