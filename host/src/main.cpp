@@ -6,6 +6,7 @@
 #include "cli/kafka_command.hpp"
 #include "cli/plugins_command.hpp"
 #include "cli/provision_command.hpp"
+#include "cli/task_host_command.hpp"
 #include "cli/watch_command.hpp"
 #include "cli/worker_command.hpp"
 #include "common/version.hpp"
@@ -20,6 +21,7 @@ int main(int argc, char** argv) {
   sluice::addProvisionCommand(app);
   sluice::addKafkaCommand(app);
   sluice::addWatchCommand(app);
+  sluice::addTaskHostCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

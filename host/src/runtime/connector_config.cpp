@@ -304,6 +304,11 @@ std::vector<ConfigKey> frameworkConfigKeys(ConnectorType type) {
           "Aliases for the predicates used by transformations."),
       key("config.action.reload", SLUICE_CFG_STRING, "restart", SLUICE_IMPORTANCE_LOW, common, 10,
           "The action to take when a change in configuration provider values is detected.", "none,restart"),
+      key("plugin.isolation", SLUICE_CFG_STRING, "none", SLUICE_IMPORTANCE_LOW, common, 11,
+          "Where this connector's tasks run: none (threads of the worker process) or process (one child "
+          "process per task, so a crash in plugin code fails only that task, which restarts with backoff; "
+          "costs a process and a round trip per batch).",
+          "none,process"),
       key("errors.retry.timeout", SLUICE_CFG_LONG, "0", SLUICE_IMPORTANCE_MEDIUM, errors, 1,
           "The maximum duration in milliseconds that a failed operation will be reattempted."),
       key("errors.retry.delay.max.ms", SLUICE_CFG_LONG, "60000", SLUICE_IMPORTANCE_MEDIUM, errors, 2,

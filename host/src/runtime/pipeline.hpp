@@ -72,6 +72,9 @@ class Pipeline {
   virtual PipelineMetrics metrics() const = 0;
   // Topics records were written to or read from (GET /connectors/{c}/topics).
   virtual std::vector<std::string> activeTopics() const = 0;
+  // Non-empty while the pipeline is restarting itself after a crash (plugin.isolation: process):
+  // the task shows FAILED with this trace until runOnce() has it running again.
+  virtual std::string restartingTrace() const { return ""; }
 };
 
 }  // namespace sluice

@@ -126,7 +126,13 @@ void TaskRunner::run(std::shared_ptr<Shared> s) {
             std::unique_lock<std::mutex> lock(s->mutex);
             if (s->stopRequested) break;
             paused = s->paused;
-            if (!paused && s->status.state != RunState::Running) s->status = {RunState::Running, ""};
+            if (!paused) {
+              // An isolated task whose process died is FAILED, with what happened, until its
+              // pipeline has started a new process (IsolatedPipeline restarts it with backoff).
+              std::string restarting = pipeline->restartingTrace();
+              if (!restarting.empty()) s->status = {RunState::Failed, std::move(restarting)};
+              else if (s->status.state != RunState::Running) s->status = {RunState::Running, ""};
+            }
             if (ended && !paused) {
               s->cv.wait_for(lock, std::chrono::milliseconds(200));
               continue;

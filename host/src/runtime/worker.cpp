@@ -8,6 +8,7 @@
 #include "common/logging.hpp"
 #include "common/paths.hpp"
 #include "runtime/connector_topics.hpp"
+#include "runtime/isolated_pipeline.hpp"
 #include "runtime/pipeline.hpp"
 #include "storage/file_offset_store.hpp"
 
@@ -75,8 +76,14 @@ Result<bool> Worker::start() {
   configs_ = std::move(configs.value());
 
   std::string host = config_.restHost();
-  auto factory = [this](const PipelineSpec& spec) {
+  auto factory = [this](const PipelineSpec& spec) -> Result<std::unique_ptr<Pipeline>> {
     if (kafka_) createEmbeddedTopics(spec.config);
+    if (wantsProcessIsolation(spec.config)) {
+      IsolationOptions options;
+      options.pluginDirs = pluginDirs();
+      options.gracefulStopMs = static_cast<int>(config_.getLong("task.shutdown.graceful.timeout.ms", 5000));
+      return std::unique_ptr<Pipeline>(std::make_unique<IsolatedPipeline>(spec, std::move(options)));
+    }
     return Pipeline::build(spec);
   };
   herder_ = std::make_unique<Herder>(config_, registry_, *offsets_, *configs_, factory, "");
