@@ -1,5 +1,5 @@
 // sluice_bench: the benchmarks of issue 8 as one table (Markdown on stdout, progress on stderr).
-//   sluice_bench [--quick] [--runs N] [--only producer,aggregate,transform,worker,file]
+//   sluice_bench [--quick] [--runs N] [--only producer,aggregate,transform,worker,file,isolation]
 // Exit status: 0 when every section ran (whether or not a target was met), 1 when one failed.
 #include <spdlog/spdlog.h>
 
@@ -11,6 +11,7 @@
 #include <string>
 #include <utility>
 
+#include "bench_isolation.hpp"
 #include "bench_kafka.hpp"
 #include "bench_records.hpp"
 #include "bench_transform.hpp"
@@ -22,6 +23,7 @@ int main(int argc, char** argv) {
   KafkaSizes kafka;
   WorkerSizes worker;
   long transformRecords = 1000000;
+  long isolationRecords = 200000;
   std::set<std::string> only;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -30,6 +32,7 @@ int main(int argc, char** argv) {
       kafka.aggregateRecords = 30000;
       kafka.fileLines = 100000;
       transformRecords = 100000;
+      isolationRecords = 20000;
       worker.requestsPerRun = 1000;
     } else if (a == "--runs" && i + 1 < argc) {
       kafka.runs = worker.runs = std::max(1, std::atoi(argv[++i]));
@@ -37,7 +40,7 @@ int main(int argc, char** argv) {
       std::stringstream s(argv[++i]);
       for (std::string item; std::getline(s, item, ',');) only.insert(item);
     } else {
-      std::fprintf(stderr, "usage: %s [--quick] [--runs N] [--only producer,aggregate,transform,worker,file]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--quick] [--runs N] [--only producer,aggregate,transform,worker,file,isolation]\n", argv[0]);
       return 2;
     }
   }
@@ -49,6 +52,7 @@ int main(int argc, char** argv) {
       {"transform", [&] { return benchTransformAlone(transformRecords, kafka.runs); }},
       {"worker", [&] { return benchWorker(worker); }},
       {"file", [&] { return benchFileSource(kafka); }},
+      {"isolation", [&] { return benchIsolation(isolationRecords, kafka.runs); }},
   };
   std::vector<Row> rows;
   bool failed = false;
