@@ -153,6 +153,34 @@ TEST_F(IsolatedPipelineIt, ACrashingTransformFailsTheTaskUntilTheRestartedChildR
   std::remove(counter.c_str());
 }
 
+TEST_F(IsolatedPipelineIt, TheBackoffStartsOverAfterAPeriodOfStableRunning) {
+  std::string counter = ::testing::TempDir() + "isolated-pipeline-resets-" + std::to_string(::getpid());
+  std::remove(counter.c_str());
+  IsolationOptions o = options();
+  o.stableResetMs = 0;  // any runOnce of a running child counts as stable
+  IsolatedPipeline p(spec({{"transforms", "crash"},
+                           {"transforms.crash.type", "isolation-crash-transform"},
+                           {"transforms.crash.crash.at.record", "3"},
+                           {"transforms.crash.crash.times", "2"},
+                           {"transforms.crash.crash.count.file", counter}}),
+                     o);
+  ASSERT_TRUE(p.start().ok());
+  // Each change of state: "running", or the trace while a restart is pending.
+  std::vector<std::string> states;
+  for (int i = 0; i < 2000 && states.size() < 5; ++i) {
+    ASSERT_TRUE(p.runOnce(20).ok());
+    std::string state = p.restartingTrace().empty() ? "running" : p.restartingTrace();
+    if (states.empty() || states.back() != state) states.push_back(state);
+  }
+  const std::string crash = "task process died with SIGSEGV (Segmentation fault) in poll()/apply()/put(); ";
+  EXPECT_EQ(states, (std::vector<std::string>{"running", crash + "restarting in 100 ms (attempt 1)", "running",
+                                              crash + "restarting in 100 ms (attempt 1)", "running"}));
+  p.stop();
+  p.close();
+  EXPECT_TRUE(noChildrenLeft());
+  std::remove(counter.c_str());
+}
+
 TEST_F(IsolatedPipelineIt, StopKillsAChildThatDoesNotAnswerWithinTheGracefulTimeout) {
   IsolationOptions o = options({"-c", "exec sleep 30"});  // never answers init
   o.gracefulStopMs = 300;
