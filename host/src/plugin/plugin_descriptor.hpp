@@ -31,6 +31,7 @@ struct PluginDescriptor {
   std::string description;
   std::vector<ConfigKey> config;
   std::string path;                      // the .so it came from
+  uint64_t contentHash = 0;              // of the file's bytes when loaded: which version this is
   const sluice_plugin* hooks = nullptr;  // static in the loaded library
 };
 

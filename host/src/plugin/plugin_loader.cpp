@@ -6,7 +6,9 @@
 #include <regex>
 #include <set>
 
+#include "plugin/elf_check.hpp"
 #include "plugin/host_context.hpp"
+#include "plugin/private_image.hpp"
 
 namespace sluice {
 
@@ -51,9 +53,18 @@ bool isValidPluginName(const std::string& name) {
 }
 
 Result<std::vector<PluginPtr>> loadPluginFile(const std::string& path) {
-  // RTLD_NOW: a missing symbol fails here, loudly, not at the first call of some hook.
-  void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (!handle) return refuse(path, std::string("dlopen failed: ") + dlerror());
+  auto file = readPluginFile(path);
+  if (!file.ok()) return Error{file.error()};
+  return loadPluginFile(file.value());
+}
+
+Result<std::vector<PluginPtr>> loadPluginFile(const PluginFile& file) {
+  const std::string& path = file.path;
+  // Checked on the very bytes that are loaded, so the file cannot change in between.
+  if (std::string problem = elfProblem(file.bytes); !problem.empty()) return refuse(path, problem);
+  auto opened = dlopenPrivateCopy(file.bytes, path);
+  if (!opened.ok()) return Error{opened.error()};
+  void* handle = opened.value();
   // From here on the library stays loaded even when refused: unloading code that may have run
   // static constructors is not worth the risk, and a refused file is loaded once.
   void* sym = dlsym(handle, SLUICE_ENTRY_SYMBOL);
@@ -100,6 +111,7 @@ Result<std::vector<PluginPtr>> loadPluginFile(const std::string& path) {
     d->version = str(p->version);
     d->description = str(p->description);
     d->path = path;
+    d->contentHash = file.contentHash;
     d->hooks = p;
     // The plugin's config_def stride may be larger than ours (a newer minor appended members).
     const auto* base = reinterpret_cast<const uint8_t*>(p->config_defs);

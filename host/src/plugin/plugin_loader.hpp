@@ -1,11 +1,13 @@
 #pragma once
-// PluginLoader: dlopen + the ABI handshake for one .so. Either every plugin in the file is
-// accepted, or the file is refused with a reason that names the file and the cause.
+// PluginLoader: the ELF check, dlopen of a private copy and the ABI handshake for one .so. Either
+// every plugin in the file is accepted, or the file is refused with a reason that names the file
+// and the cause. The file itself is read once and never mapped, so it may change at any time.
 #include <string>
 #include <vector>
 
 #include "common/result.hpp"
 #include "plugin/plugin_descriptor.hpp"
+#include "plugin/plugin_file.hpp"
 
 namespace sluice {
 
@@ -18,6 +20,8 @@ inline constexpr uint32_t kRecordSizeV1_0 = 120;
 
 // Loads `path` and returns its plugins, or the reason it was refused ("<path>: <cause>").
 Result<std::vector<PluginPtr>> loadPluginFile(const std::string& path);
+// The same for a file already read (the registry compares versions before loading one).
+Result<std::vector<PluginPtr>> loadPluginFile(const PluginFile& file);
 
 // Checks a plugin name: lowercase words of [a-z0-9] joined by single hyphens.
 bool isValidPluginName(const std::string& name);

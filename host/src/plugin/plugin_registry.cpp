@@ -1,79 +1,102 @@
 #include "plugin/plugin_registry.hpp"
 
-#include <algorithm>
-#include <filesystem>
-
 #include "common/logging.hpp"
 #include "plugin/plugin_loader.hpp"
 
-namespace fs = std::filesystem;
-
 namespace sluice {
 
-std::string PluginRegistry::addAll(const std::string& path, const std::vector<PluginPtr>& found) {
+namespace {
+
+std::vector<std::string> namesOf(const PluginDescriptor& p) {
+  std::vector<std::string> names{p.name};
+  names.insert(names.end(), p.aliases.begin(), p.aliases.end());
+  return names;
+}
+
+}  // namespace
+
+std::string PluginRegistry::addVersion(const std::string& path, uint64_t hash, const std::vector<PluginPtr>& found) {
   std::lock_guard<std::mutex> lock(mutex_);
-  for (const auto& p : found) {
-    std::vector<std::string> names{p->name};
-    names.insert(names.end(), p->aliases.begin(), p->aliases.end());
-    for (const auto& n : names) {
+  // A name this same file registered before is an upgrade; one another file holds is a duplicate.
+  for (const auto& p : found)
+    for (const auto& n : namesOf(*p)) {
       auto it = byName_.find(n);
       if (it != byName_.end() && it->second->path != path)
         return path + ": duplicate plugin name or alias '" + n + "' (already provided by " + it->second->path + ")";
     }
+  FileState& state = files_[path];
+  for (const auto& n : state.names) {  // what the old version had and the new one may have dropped
+    byName_.erase(n);
+    plugins_.erase(n);
   }
+  state.names.clear();
   for (const auto& p : found) {
     plugins_[p->name] = p;
-    byName_[p->name] = p;
-    for (const auto& a : p->aliases) byName_[a] = p;
+    for (const auto& n : namesOf(*p)) {
+      byName_[n] = p;
+      state.names.push_back(n);
+    }
   }
+  state.accepted = true;
+  state.acceptedHash = hash;
   refused_.erase(path);
   return "";
 }
 
-std::string PluginRegistry::loadFile(const std::string& path) {
-  auto log = logger("sluice.plugins");
-  auto loaded = loadPluginFile(path);
-  std::string reason = loaded.ok() ? addAll(path, loaded.value()) : loaded.error();
-  if (reason.empty()) {
-    for (const auto& p : loaded.value()) log->info("registered {} plugin '{}' {} from {}", kindName(p->kind), p->name, p->version, path);
-    return "";
-  }
-  log->error("refused plugin {}", reason);
+std::string PluginRegistry::refuse(const std::string& path, std::string reason) {
   std::lock_guard<std::mutex> lock(mutex_);
+  auto state = files_.find(path);
+  if (state != files_.end() && state->second.accepted) reason += " (the version loaded before stays registered)";
+  logger("sluice.plugins")->error("refused plugin {}", reason);
   refused_[path] = RefusedPlugin{path, reason};
   return reason;
 }
 
-size_t PluginRegistry::scanDirectory(const std::string& dir) {
-  std::error_code ec;
-  std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    if (entry.is_regular_file(ec) && entry.path().extension() == ".so") files.push_back(entry.path());
-  }
-  std::sort(files.begin(), files.end());
-  size_t looked = 0;
-  for (const auto& f : files) {
-    auto size = fs::file_size(f, ec);
-    auto mtime = fs::last_write_time(f, ec).time_since_epoch().count();
-    std::string stamp = std::to_string(size) + ":" + std::to_string(mtime);
-    std::string path = fs::absolute(f).lexically_normal().string();
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      auto it = seen_.find(path);
-      if (it != seen_.end() && it->second == stamp) continue;
-      // A file that was accepted stays as it is: dlopen() of the same path returns the already
-      // loaded image, so replacing a loaded plugin needs a restart (logged by the watcher).
-      if (it != seen_.end() && refused_.count(path) == 0) {
-        it->second = stamp;
-        logger("sluice.plugins")->warn("{} changed on disk; the loaded version stays until the worker restarts", path);
-        continue;
-      }
-      seen_[path] = stamp;
+std::string PluginRegistry::loadFile(const std::string& path) {
+  auto log = logger("sluice.plugins");
+  auto file = readPluginFile(path);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    FileState& state = files_[path];
+    auto stamp = file.ok() ? Result<FileStamp>(file.value().stamp) : stampOf(path);
+    if (stamp.ok()) state.stamp = stamp.value();
+    // Same bytes as the registered version (touched, chmod'ed, copied over with itself): nothing
+    // to load. dlopen'ing it again would only map a second copy.
+    if (file.ok() && state.accepted && state.acceptedHash == file.value().contentHash) {
+      refused_.erase(path);  // a refused newer version was put back to this one
+      return "";
     }
+  }
+  if (!file.ok()) return refuse(path, file.error());
+  auto loaded = loadPluginFile(file.value());
+  if (!loaded.ok()) return refuse(path, loaded.error());
+  std::string previous;
+  if (auto old = find(loaded.value().front()->name); old && old->path == path) previous = old->version;
+  if (std::string reason = addVersion(path, file.value().contentHash, loaded.value()); !reason.empty()) return refuse(path, reason);
+  for (const auto& p : loaded.value()) {
+    if (previous.empty())
+      log->info("registered {} plugin '{}' {} from {}", kindName(p->kind), p->name, p->version, path);
+    else
+      log->info("registered {} plugin '{}' {} from {}, replacing {}: running tasks keep the version they started with until restarted",
+                kindName(p->kind), p->name, p->version, path, previous);
+  }
+  return "";
+}
+
+size_t PluginRegistry::scanDirectory(const std::string& dir) {
+  size_t looked = 0;
+  for (const auto& [path, stamp] : listPluginFiles(dir)) {
+    if (isCurrent(path, stamp)) continue;
     loadFile(path);
     ++looked;
   }
   return looked;
+}
+
+bool PluginRegistry::isCurrent(const std::string& path, const FileStamp& stamp) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = files_.find(path);
+  return it != files_.end() && it->second.stamp == stamp;
 }
 
 PluginPtr PluginRegistry::find(const std::string& nameOrAlias) const {

@@ -5,7 +5,9 @@
 namespace sluice {
 
 PluginWatcher::PluginWatcher(PluginRegistry& registry, std::vector<std::string> dirs, int intervalMs)
-    : registry_(registry), dirs_(std::move(dirs)), intervalMs_(intervalMs), thread_([this] { run(); }) {}
+    : registry_(registry), dirs_(std::move(dirs)), intervalMs_(intervalMs) {
+  if (intervalMs_ > 0) thread_ = std::thread([this] { run(); });
+}
 
 PluginWatcher::~PluginWatcher() {
   {
@@ -13,7 +15,24 @@ PluginWatcher::~PluginWatcher() {
     stopping_ = true;
   }
   wake_.notify_all();
-  thread_.join();
+  if (thread_.joinable()) thread_.join();
+}
+
+size_t PluginWatcher::scanOnce() {
+  std::map<std::string, FileStamp> thisScan;
+  size_t loaded = 0;
+  for (const auto& d : dirs_) {
+    for (const auto& [path, stamp] : listPluginFiles(d)) {
+      thisScan[path] = stamp;
+      if (registry_.isCurrent(path, stamp)) continue;  // this version was looked at already
+      auto before = lastScan_.find(path);
+      if (before == lastScan_.end() || !(before->second == stamp)) continue;  // still changing: next scan
+      registry_.loadFile(path);
+      ++loaded;
+    }
+  }
+  lastScan_ = std::move(thisScan);
+  return loaded;
 }
 
 void PluginWatcher::run() {
@@ -22,7 +41,7 @@ void PluginWatcher::run() {
     wake_.wait_for(lock, std::chrono::milliseconds(intervalMs_), [this] { return stopping_; });
     if (stopping_) break;
     lock.unlock();
-    for (const auto& d : dirs_) registry_.scanDirectory(d);
+    scanOnce();
     lock.lock();
   }
 }
