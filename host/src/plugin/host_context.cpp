@@ -41,8 +41,7 @@ void apiLog(sluice_host_ctx* ctx, int32_t level, const char* message) {
 }
 sluice_status apiEmit(sluice_batch* batch, const sluice_record* record) {
   if (!batch || !record) return SLUICE_ERR_FATAL;
-  reinterpret_cast<RecordBatch*>(batch)->add(*record);
-  return SLUICE_OK;
+  return reinterpret_cast<RecordBatch*>(batch)->addEmitted(record);
 }
 void apiAddConfigError(sluice_host_ctx* ctx, const char* key, const char* message) {
   if (ctx) HostContext::from(ctx)->addConfigError(key ? key : "", message ? message : "");

@@ -32,6 +32,7 @@ struct PluginDescriptor {
   std::vector<ConfigKey> config;
   std::string path;                      // the .so it came from
   const sluice_plugin* hooks = nullptr;  // static in the loaded library
+  uint32_t recordSize = sizeof(sluice_record);  // the manifest's record_size: how much of an emitted record to read
 };
 
 using PluginPtr = std::shared_ptr<const PluginDescriptor>;

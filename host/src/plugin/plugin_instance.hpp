@@ -47,6 +47,9 @@ class PluginInstance {
  private:
   PluginInstance(PluginPtr plugin, std::unique_ptr<HostContext> context);
   sluice_status check(sluice_status status, const char* hook);
+  // Around a hook that may emit into `out`: the plugin's record size in, a refused record out.
+  RecordBatch& emitsInto(RecordBatch& out);
+  sluice_status checkEmitted(sluice_status status, const RecordBatch& out, const char* hook);
 
   PluginPtr plugin_;
   std::unique_ptr<HostContext> context_;
