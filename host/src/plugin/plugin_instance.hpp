@@ -41,6 +41,9 @@ class PluginInstance {
   sluice_status put(std::span<const sluice_record* const> records);
   sluice_status flush();
 
+  // Any thread: set while the plugin reports it cannot reach its outside system (report_health).
+  std::optional<std::string> healthProblem() const { return context_->healthProblem(); }
+
   // "<plugin>: <hook> failed: <message>" for the last non-OK status.
   const std::string& error() const { return error_; }
 

@@ -69,6 +69,14 @@ class PipelineImpl : public Pipeline {
     m.errorsTolerated = tolerated_.load();
     return m;
   }
+  std::optional<std::string> healthProblem() const override {
+    std::optional<std::string> problem;
+    for (const auto* instance : {source_.get(), sink_.get()}) {
+      if (!instance) continue;
+      if (auto p = instance->healthProblem()) problem = problem ? *problem + "; " + *p : *p;
+    }
+    return problem;
+  }
   std::vector<std::string> activeTopics() const override {
     std::lock_guard<std::mutex> lock(topicsMutex_);
     return {topics_.begin(), topics_.end()};
@@ -203,6 +211,7 @@ Result<bool> PipelineImpl::init() {
   std::string dlqTopic = get(c, "errors.deadletterqueue.topic.name");
   if (connectorIsSink_ && !dlqTopic.empty()) {
     Config producer = worker.withPrefix("producer.");
+    producer.emplace("client.id", "connector-dlq-producer-" + name());  // Connect's name for it, in every log line
     auto dlq = DeadLetterQueue::open(worker.bootstrapServers(), dlqTopic, get(c, "errors.deadletterqueue.context.headers.enable") == "true",
                                      producer);
     if (!dlq.ok()) return Error{dlq.error()};

@@ -21,6 +21,7 @@
 // come from any thread and makes a blocked runOnce() return soon.
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "common/result.hpp"
@@ -78,6 +79,9 @@ class Pipeline {
   // for a graceful stop (pause, shutdown, reconfiguration).
   virtual void close() = 0;
   virtual PipelineMetrics metrics() const = 0;
+  // Any thread, until close(): what the source or sink reported it cannot reach (report_health),
+  // e.g. "kafka-sink since 2026-01-01T10:00:00Z: cannot reach Kafka brokers: ...", or nullopt.
+  virtual std::optional<std::string> healthProblem() const = 0;
   // Topics records were written to or read from (GET /connectors/{c}/topics).
   virtual std::vector<std::string> activeTopics() const = 0;
   // Non-empty while the pipeline is restarting itself after a crash (plugin.isolation: process):
