@@ -81,7 +81,8 @@ class Pipeline {
   virtual PipelineMetrics metrics() const = 0;
   // Any thread, until close(): what the source or sink reported it cannot reach (report_health),
   // e.g. "kafka-sink since 2026-01-01T10:00:00Z: cannot reach Kafka brokers: ...", or nullopt.
-  virtual std::optional<std::string> healthProblem() const = 0;
+  // A task process (plugin.isolation: process) does not forward its plugins' reports yet.
+  virtual std::optional<std::string> healthProblem() const { return std::nullopt; }
   // Topics records were written to or read from (GET /connectors/{c}/topics).
   virtual std::vector<std::string> activeTopics() const = 0;
   // Non-empty while the pipeline is restarting itself after a crash (plugin.isolation: process):
