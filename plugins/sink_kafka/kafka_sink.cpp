@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "../kafka_common/kafka_client_reporter.hpp"
+
 namespace {
 
 constexpr std::string_view kProducerPrefix = "producer.";
@@ -59,7 +61,7 @@ class KafkaSink : public sluice::Sink {
   };
 
   KafkaSink(const sluice::Config& config, sluice::Context& context)
-      : context_(context), conf_(buildConf(config)), defaultTopic_(config.getString("topic")) {
+      : context_(context), reporter_(context, config, "producer"), conf_(buildConf(config)), defaultTopic_(config.getString("topic")) {
     rd_kafka_conf_set_opaque(conf_, this);
     rd_kafka_conf_set_dr_msg_cb(conf_, &KafkaSink::onDeliveryReport);
     rd_kafka_conf_set_error_cb(conf_, &KafkaSink::onError);
@@ -111,9 +113,13 @@ class KafkaSink : public sluice::Sink {
     for (const sluice_record* r : records) produce(*r);
     rd_kafka_poll(rk_, 0);  // serve delivery reports so failures surface early
     throwIfFailed();
+    reporter_.probe(rk_, kPollSliceMs);
   }
 
   void flush() override {
+    // The host flushes every offset.flush.interval.ms even when nothing was put, so an idle producer
+    // serves its error events (brokers down) and probes for their return here.
+    if (rk_) rd_kafka_poll(rk_, 0);
     while (produced_ != completed_) {
       throwIfFailed();
       if (stopping_.load()) {
@@ -123,6 +129,7 @@ class KafkaSink : public sluice::Sink {
       rd_kafka_poll(rk_, kPollSliceMs);
     }
     throwIfFailed();
+    reporter_.probe(rk_, kPollSliceMs);
   }
 
  private:
@@ -217,20 +224,16 @@ class KafkaSink : public sluice::Sink {
   }
 
   static void onError(rd_kafka_t*, int err, const char* reason, void* opaque) {
-    auto* self = static_cast<KafkaSink*>(opaque);
-    // Fatal errors are read back with rd_kafka_fatal_error; the rest are transient (librdkafka retries).
-    self->context_.log(err == RD_KAFKA_RESP_ERR__FATAL ? SLUICE_LOG_ERROR : SLUICE_LOG_WARN,
-                       std::string("kafka-sink: ") + rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(err)) + ": " + reason);
+    static_cast<KafkaSink*>(opaque)->reporter_.error(err, reason);
   }
 
   static void onLog(const rd_kafka_t* rk, int level, const char* fac, const char* buf) {
     auto* self = static_cast<KafkaSink*>(rd_kafka_opaque(rk));
-    if (!self) return;
-    int32_t l = level <= 3 ? SLUICE_LOG_ERROR : level == 4 ? SLUICE_LOG_WARN : level <= 6 ? SLUICE_LOG_INFO : SLUICE_LOG_DEBUG;
-    self->context_.log(l, std::string("librdkafka ") + fac + ": " + buf);
+    if (self) self->reporter_.log(level, fac, buf);
   }
 
   sluice::Context& context_;
+  sluice_kafka::KafkaClientReporter reporter_;  // log lines, errors and broker reachability, told to the host once
   rd_kafka_conf_t* conf_ = nullptr;  // until start() hands it to rd_kafka_new
   rd_kafka_t* rk_ = nullptr;
   std::string defaultTopic_;

@@ -16,6 +16,8 @@
 #include <utility>
 #include <vector>
 
+#include "../kafka_common/kafka_client_reporter.hpp"
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -45,7 +47,7 @@ class KafkaSource : public sluice::Source {
        "Kafka"},
   };
 
-  KafkaSource(const sluice::Config& config, sluice::Context& context) : context_(context) {
+  KafkaSource(const sluice::Config& config, sluice::Context& context) : context_(context), reporter_(context, config, "consumer") {
     topics_ = config.getList("topics");
     regex_ = config.getString("topics.regex");
     if (topics_.empty() == regex_.empty()) {
@@ -143,6 +145,7 @@ class KafkaSource : public sluice::Source {
       ++emitted;
     }
     maybeCommit();
+    reporter_.probe(rk_, kPollSliceMs);  // only while the brokers are unreachable, once a second
     return SLUICE_OK;
   }
 
@@ -314,19 +317,16 @@ class KafkaSource : public sluice::Source {
   }
 
   static void onError(rd_kafka_t*, int err, const char* reason, void* opaque) {
-    auto* self = static_cast<KafkaSource*>(opaque);
-    self->context_.log(err == RD_KAFKA_RESP_ERR__FATAL ? SLUICE_LOG_ERROR : SLUICE_LOG_WARN,
-                       std::string("kafka-source: ") + rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(err)) + ": " + reason);
+    static_cast<KafkaSource*>(opaque)->reporter_.error(err, reason);
   }
 
   static void onLog(const rd_kafka_t* rk, int level, const char* fac, const char* buf) {
     auto* self = static_cast<KafkaSource*>(rd_kafka_opaque(rk));
-    if (!self) return;
-    int32_t l = level <= 3 ? SLUICE_LOG_ERROR : level == 4 ? SLUICE_LOG_WARN : level <= 6 ? SLUICE_LOG_INFO : SLUICE_LOG_DEBUG;
-    self->context_.log(l, std::string("librdkafka ") + fac + ": " + buf);
+    if (self) self->reporter_.log(level, fac, buf);
   }
 
   sluice::Context& context_;
+  sluice_kafka::KafkaClientReporter reporter_;  // log lines, errors and broker reachability, told to the host once
   std::vector<std::string> topics_;
   std::string regex_;
   int64_t maxRecords_ = 500;

@@ -32,7 +32,7 @@ TEST(Cli, PluginsCheckPrintsThePreciseReasonForEachBrokenFixture) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"missing_entry", "no entry symbol 'sluice_plugin_entry'"},
       {"abi_major_mismatch", "ABI major version 2 does not match the host's 1"},
-      {"abi_minor_too_new", "ABI version 1.5 is newer than the host's 1.0"},
+      {"abi_minor_too_new", "ABI version 1.6 is newer than the host's 1.1"},
       {"struct_too_small", "plugin #0 struct_size 16 is smaller than the ABI 1.0 size 152"},
       {"source_missing_poll", "plugin 'missing-poll' (source) lacks the required hook 'poll'"},
       {"duplicate_name", "duplicate plugin name or alias 'twin' within the file"},
@@ -90,7 +90,7 @@ TEST(Cli, UnknownPluginAndBadConfigExitNonZeroWithAMessage) {
 TEST(Cli, PrintsItsVersion) {
   RunResult r = run("--version");
   EXPECT_EQ(r.exitCode, 0);
-  EXPECT_EQ(r.output.rfind("sluice 0.1.0 (plugin ABI 1.0)", 0), 0u) << r.output;
+  EXPECT_EQ(r.output.rfind("sluice 0.1.0 (plugin ABI 1.1)", 0), 0u) << r.output;
 }
 
 }  // namespace

@@ -29,10 +29,11 @@ static_assert(offsetof(sluice_record, source_partition) == 80);
 static_assert(offsetof(sluice_record, source_offset) == 96);
 static_assert(offsetof(sluice_record, kafka_offset) == 112);
 
-static_assert(sizeof(sluice_host_api) == 48);
+static_assert(sizeof(sluice_host_api) == 56);  // 48 in ABI 1.0; report_health appended in 1.1
 static_assert(offsetof(sluice_host_api, set_error) == 8);
 static_assert(offsetof(sluice_host_api, emit) == 24);
 static_assert(offsetof(sluice_host_api, read_offset) == 40);
+static_assert(offsetof(sluice_host_api, report_health) == 48);
 
 static_assert(sizeof(sluice_plugin) == 152);
 static_assert(offsetof(sluice_plugin, kind) == 4);
@@ -53,7 +54,7 @@ static_assert(offsetof(sluice_manifest, plugins) == 16);
 static_assert(offsetof(sluice_manifest, plugin_count) == 24);
 
 TEST(AbiLayout, FirstReleasedSizesMatchTheHeader) {
-  // ABI 1.0 is the current version, so its first-released sizes are today's sizes.
+  // ABI 1.1 appended to sluice_host_api only, so the plugin-side structs still have their 1.0 sizes.
   EXPECT_EQ(sluice::kManifestSizeV1_0, sizeof(sluice_manifest));
   EXPECT_EQ(sluice::kPluginSizeV1_0, sizeof(sluice_plugin));
   EXPECT_EQ(sluice::kConfigDefSizeV1_0, sizeof(sluice_config_def));
@@ -62,9 +63,9 @@ TEST(AbiLayout, FirstReleasedSizesMatchTheHeader) {
 
 TEST(AbiLayout, HeaderHashIsPinned) {
   // Update together with SLUICE_ABI_MINOR (or MAJOR) when plugin.h changes on purpose.
-  constexpr const char* kPinnedSha256 = "52ca1b654393e13d9d271d2ed5c7a6e8d68b0d7b5883edb5d702c8a58a6e7e69";
+  constexpr const char* kPinnedSha256 = "1418a94d46ee59d7fd86a21ac1bd71365c295804b3635ae82c45a60c66ec3aa5";
   EXPECT_STREQ(SLUICE_PLUGIN_H_SHA256, kPinnedSha256)
       << "plugins/sdk/include/sluice/plugin.h changed: is the ABI version bumped and the change append-only?";
   EXPECT_EQ(SLUICE_ABI_MAJOR, 1);
-  EXPECT_EQ(SLUICE_ABI_MINOR, 0);
+  EXPECT_EQ(SLUICE_ABI_MINOR, 1);
 }

@@ -3,6 +3,10 @@
 // failures reported with the plugin's own message.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
+#include "fake_retry_clock.hpp"
 #include "runtime/pipeline.hpp"
 
 namespace sluice {
@@ -74,7 +78,6 @@ TEST_F(PipelineTest, RunsTheTransformChain) {
   ASSERT_TRUE(p.value()->start().ok());
   runUntil(*p.value(), 4);
   EXPECT_EQ(p.value()->metrics().recordsWritten, 4u);
-  EXPECT_EQ(p.value()->metrics().recordsFiltered, 0u);
 }
 
 // errors.retry.*: a transform's RetriableError (SLUICE_RETRY) is retried within errors.retry.timeout.
@@ -120,6 +123,51 @@ TEST_F(PipelineTest, ExhaustedRetriesAreToleratedWithToleranceAll) {
   while (p.value()->metrics().errorsTolerated < 4 && std::chrono::steady_clock::now() < deadline) ASSERT_TRUE(p.value()->runOnce(10).ok());
   EXPECT_EQ(p.value()->metrics().errorsTolerated, 4u);
   EXPECT_EQ(p.value()->metrics().recordsWritten, 0u) << "a record that failed yields nothing, not its partial output";
+}
+
+// A source whose poll() returns RETRY is polled again only after the retry backoff, not in a spin.
+TEST_F(PipelineTest, ASourceThatAsksForRetryIsPolledAfterABackoffNotInASpin) {
+  auto clock = std::make_shared<FakeRetryClock>();
+  spec_.clock = clock;
+  std::string callsFile = (std::filesystem::temp_directory_path() / ("retry-source-" + std::to_string(::getpid()))).string();
+  auto p = build({{"connector.class", "retry-source"}, {"calls.file", callsFile}});
+  ASSERT_TRUE(p.ok()) << p.error();
+  ASSERT_TRUE(p.value()->start().ok());
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(p.value()->runOnce(50).ok());
+  long calls = 0;
+  std::ifstream(callsFile) >> calls;
+  std::filesystem::remove(callsFile);
+  // 20 loop turns of 50 ms: a poll at 0 ms, then 300 ms later, then the next is due at 900 ms.
+  EXPECT_EQ(calls, 2);
+  EXPECT_EQ(clock->sleeps(), std::vector<int64_t>(18, 50)) << "the loop waits in steps of its poll timeout";
+}
+
+// Source positions are checked where the plugin hands them over: a bad one fails the task with a
+// trace naming the plugin and the flaw, and is never stored.
+TEST_F(PipelineTest, ASourcePositionThatIsNotAUtf8JsonObjectFailsTheTaskNamingThePlugin) {
+  for (auto [flaw, expected] : {std::pair{"invalid-utf8", "bad-offset-source: poll emitted an invalid record: source_offset is not valid UTF-8"},
+                                std::pair{"not-object", "bad-offset-source: poll emitted an invalid record: source_offset is not a JSON object"},
+                                std::pair{"too-large", "bad-offset-source: poll emitted an invalid record: source_partition is 102400 bytes"}}) {
+    auto p = build({{"connector.class", "bad-offset-source"}, {"flaw", flaw}});
+    ASSERT_TRUE(p.ok()) << p.error();
+    ASSERT_TRUE(p.value()->start().ok());
+    auto ran = p.value()->runOnce(50);
+    ASSERT_FALSE(ran.ok()) << flaw;
+    EXPECT_NE(ran.error().find(expected), std::string::npos) << ran.error();
+    EXPECT_FALSE(p.value()->commit().ok());
+    EXPECT_TRUE(offsets_.all("c1").empty()) << "nothing of a refused record is stored";
+    p.value()->close();
+  }
+}
+
+// A plugin's record_size bounds what the host reads of each record it emits (the fixture's records
+// end at a PROT_NONE page).
+TEST_F(PipelineTest, RecordsEmittedAtThePluginsRecordSizeAreReadNoFurther) {
+  auto p = build({{"connector.class", "page-end-source"}, {"max.records", "3"}});
+  ASSERT_TRUE(p.ok()) << p.error();
+  ASSERT_TRUE(p.value()->start().ok());
+  runUntil(*p.value(), 3);
+  EXPECT_EQ(p.value()->metrics().recordsWritten, 3u);
 }
 
 TEST_F(PipelineTest, RefusesUnknownTransformWithConnectMessage) {

@@ -80,7 +80,7 @@ TEST(PluginLoader, RefusesAMajorAbiMismatch) {
 }
 
 TEST(PluginLoader, RefusesAMinorNewerThanTheHost) {
-  EXPECT_EQ(refusal("abi_minor_too_new"), fixture("abi_minor_too_new") + ": ABI version 1.5 is newer than the host's 1.0");
+  EXPECT_EQ(refusal("abi_minor_too_new"), fixture("abi_minor_too_new") + ": ABI version 1.6 is newer than the host's 1.1");
 }
 
 TEST(PluginLoader, RefusesAStructSmallerThanItsFirstRelease) {

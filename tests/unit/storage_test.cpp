@@ -85,6 +85,22 @@ TEST_F(StorageTest, FileOffsetStoreIsDurableOnlyAfterFlush) {
   EXPECT_EQ((*again)->all("c2").size(), 1u);
 }
 
+// The offset flusher runs on its own thread: a flush that cannot serialise an entry (here bytes that
+// are not UTF-8, which nlohmann::json refuses to dump) must report it, not throw, and leave the last
+// good file in place.
+TEST_F(StorageTest, FlushOfAnUnserialisableOffsetFailsWithoutThrowingAndKeepsTheLastGoodFile) {
+  auto store = FileOffsetStore::open(path("offsets"));
+  ASSERT_TRUE(store.ok()) << store.error();
+  (*store)->write("c1", R"({"source":"noop"})", R"({"position":7})");
+  ASSERT_TRUE((*store)->flush());
+  std::string good = slurp(path("offsets"));
+  (*store)->write("c1", R"({"source":"noop"})", "{\"position\":\"\xFF\"}");
+  bool flushed = true;
+  EXPECT_NO_THROW(flushed = (*store)->flush());
+  EXPECT_FALSE(flushed);
+  EXPECT_EQ(slurp(path("offsets")), good);
+}
+
 TEST_F(StorageTest, CorruptOffsetFileFailsToOpenWithTheReason) {
   spit(path("offsets"), "sluice-state-v1 0000000000000000 3\nabc");
   auto store = FileOffsetStore::open(path("offsets"));

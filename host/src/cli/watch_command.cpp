@@ -13,6 +13,7 @@
 #include <string>
 
 #include "cli/watch_records.hpp"
+#include "kafka/kafka_log.hpp"
 
 namespace sluice {
 
@@ -42,6 +43,7 @@ std::string formatTime(int64_t ms) {
 rd_kafka_t* makeConsumer(const std::string& bootstrap, std::string& error) {
   char err[512];
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  routeKafkaLogs(conf);
   std::string group = "sluice-watch-" + std::to_string(::getpid());
   for (auto [k, v] : {std::pair<const char*, std::string>{"bootstrap.servers", bootstrap}, {"group.id", group},
                       {"auto.offset.reset", "earliest"}, {"enable.auto.commit", "false"}}) {

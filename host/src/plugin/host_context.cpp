@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <ctime>
+
 #include "common/logging.hpp"
 #include "plugin/record_batch.hpp"
 
@@ -31,6 +33,33 @@ const char* HostContext::readOffset(const char* partitionJson) {
   return offsetScratch_.c_str();
 }
 
+void HostContext::reportHealth(bool healthy, const char* message) {
+  std::string text = message ? message : "";
+  std::lock_guard<std::mutex> lock(healthMutex_);
+  if (healthy) {
+    if (unhealthyMessage_) logger_->info("healthy again after: {}", *unhealthyMessage_);
+    unhealthyMessage_.reset();
+    return;
+  }
+  if (!unhealthyMessage_) {
+    unhealthySince_ = std::chrono::system_clock::now();
+    logger_->warn("unhealthy: {}", text);
+  }
+  unhealthyMessage_ = text.empty() ? "unhealthy (no reason given)" : text;
+}
+
+std::optional<std::string> HostContext::healthProblem() const {
+  std::lock_guard<std::mutex> lock(healthMutex_);
+  if (!unhealthyMessage_) return std::nullopt;
+  // ISO 8601 in UTC, as Connect's logs and Kafka's tools print times.
+  std::time_t since = std::chrono::system_clock::to_time_t(unhealthySince_);
+  std::tm utc{};
+  gmtime_r(&since, &utc);
+  char when[32];
+  std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return pluginName_ + " since " + when + ": " + *unhealthyMessage_;
+}
+
 namespace {
 
 void apiSetError(sluice_host_ctx* ctx, const char* message) {
@@ -41,8 +70,7 @@ void apiLog(sluice_host_ctx* ctx, int32_t level, const char* message) {
 }
 sluice_status apiEmit(sluice_batch* batch, const sluice_record* record) {
   if (!batch || !record) return SLUICE_ERR_FATAL;
-  reinterpret_cast<RecordBatch*>(batch)->add(*record);
-  return SLUICE_OK;
+  return reinterpret_cast<RecordBatch*>(batch)->addEmitted(record);
 }
 void apiAddConfigError(sluice_host_ctx* ctx, const char* key, const char* message) {
   if (ctx) HostContext::from(ctx)->addConfigError(key ? key : "", message ? message : "");
@@ -51,9 +79,13 @@ const char* apiReadOffset(sluice_host_ctx* ctx, const char* partitionJson) {
   return ctx ? HostContext::from(ctx)->readOffset(partitionJson) : nullptr;
 }
 
+void apiReportHealth(sluice_host_ctx* ctx, int32_t healthy, const char* message) {
+  if (ctx) HostContext::from(ctx)->reportHealth(healthy != 0, message);
+}
+
 const sluice_host_api kHostApi = {
     sizeof(sluice_host_api), SLUICE_ABI_MAJOR, SLUICE_ABI_MINOR, apiSetError, apiLog, apiEmit, apiAddConfigError,
-    apiReadOffset,
+    apiReadOffset, apiReportHealth,
 };
 
 }  // namespace

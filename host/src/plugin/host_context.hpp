@@ -4,8 +4,10 @@
 // answers source-offset look-ups.
 #include <sluice/plugin.h>
 
+#include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -35,6 +37,10 @@ class HostContext {
   const std::vector<std::pair<std::string, std::string>>& configErrors() const { return configErrors_; }
   void log(int32_t level, const char* message);
   const char* readOffset(const char* partitionJson);
+  // report_health (any thread). Logs each change once.
+  void reportHealth(bool healthy, const char* message);
+  // While the plugin says it cannot reach its outside system: "<plugin> since <UTC time>: <message>".
+  std::optional<std::string> healthProblem() const;
 
  private:
   std::string pluginName_;
@@ -43,6 +49,9 @@ class HostContext {
   std::string offsetScratch_;  // the text returned by read_offset lives here until the next call
   std::vector<std::pair<std::string, std::string>> configErrors_;
   std::shared_ptr<spdlog::logger> logger_;
+  mutable std::mutex healthMutex_;
+  std::optional<std::string> unhealthyMessage_;  // set while degraded
+  std::chrono::system_clock::time_point unhealthySince_;
 };
 
 // The one host API table given to every plugin's entry point.

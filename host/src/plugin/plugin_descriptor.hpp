@@ -33,6 +33,7 @@ struct PluginDescriptor {
   std::string path;                      // the .so it came from
   uint64_t contentHash = 0;              // of the file's bytes when loaded: which version this is
   const sluice_plugin* hooks = nullptr;  // static in the loaded library
+  uint32_t recordSize = sizeof(sluice_record);  // the manifest's record_size: how much of an emitted record to read
 };
 
 using PluginPtr = std::shared_ptr<const PluginDescriptor>;

@@ -54,6 +54,18 @@ sluice_status PluginInstance::check(sluice_status status, const char* hook) {
   return status;
 }
 
+RecordBatch& PluginInstance::emitsInto(RecordBatch& out) {
+  out.acceptEmitsOf(plugin_->recordSize);
+  return out;
+}
+
+sluice_status PluginInstance::checkEmitted(sluice_status status, const RecordBatch& out, const char* hook) {
+  if (out.rejectedEmit().empty()) return status;
+  // The plugin may have ignored emit's status; the task fails either way, naming the record's flaw.
+  error_ = plugin_->name + ": " + hook + " emitted an invalid record: " + out.rejectedEmit();
+  return SLUICE_ERR_FATAL;
+}
+
 sluice_status PluginInstance::start() { return check(plugin_->hooks->start(self_), "start"); }
 
 void PluginInstance::stop() {
@@ -62,7 +74,7 @@ void PluginInstance::stop() {
 }
 
 sluice_status PluginInstance::poll(RecordBatch& out, int32_t timeoutMs) {
-  return check(plugin_->hooks->poll(self_, reinterpret_cast<sluice_batch*>(&out), timeoutMs), "poll");
+  return checkEmitted(check(plugin_->hooks->poll(self_, reinterpret_cast<sluice_batch*>(&emitsInto(out)), timeoutMs), "poll"), out, "poll");
 }
 
 void PluginInstance::delivered(const sluice_record& record, int32_t partition, int64_t offset) {
@@ -70,12 +82,12 @@ void PluginInstance::delivered(const sluice_record& record, int32_t partition, i
 }
 
 sluice_status PluginInstance::apply(const sluice_record& in, RecordBatch& out) {
-  return check(plugin_->hooks->apply(self_, &in, reinterpret_cast<sluice_batch*>(&out)), "apply");
+  return checkEmitted(check(plugin_->hooks->apply(self_, &in, reinterpret_cast<sluice_batch*>(&emitsInto(out))), "apply"), out, "apply");
 }
 
 sluice_status PluginInstance::tick(int64_t nowMs, RecordBatch& out) {
   if (!plugin_->hooks->tick) return SLUICE_OK;
-  return check(plugin_->hooks->tick(self_, nowMs, reinterpret_cast<sluice_batch*>(&out)), "tick");
+  return checkEmitted(check(plugin_->hooks->tick(self_, nowMs, reinterpret_cast<sluice_batch*>(&emitsInto(out))), "tick"), out, "tick");
 }
 
 int64_t PluginInstance::heldOffset(const std::string& topic, int32_t partition) {

@@ -41,12 +41,18 @@ class PluginInstance {
   sluice_status put(std::span<const sluice_record* const> records);
   sluice_status flush();
 
+  // Any thread: set while the plugin reports it cannot reach its outside system (report_health).
+  std::optional<std::string> healthProblem() const { return context_->healthProblem(); }
+
   // "<plugin>: <hook> failed: <message>" for the last non-OK status.
   const std::string& error() const { return error_; }
 
  private:
   PluginInstance(PluginPtr plugin, std::unique_ptr<HostContext> context);
   sluice_status check(sluice_status status, const char* hook);
+  // Around a hook that may emit into `out`: the plugin's record size in, a refused record out.
+  RecordBatch& emitsInto(RecordBatch& out);
+  sluice_status checkEmitted(sluice_status status, const RecordBatch& out, const char* hook);
 
   PluginPtr plugin_;
   std::unique_ptr<HostContext> context_;

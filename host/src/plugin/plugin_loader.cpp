@@ -113,6 +113,7 @@ Result<std::vector<PluginPtr>> loadPluginFile(const PluginFile& file) {
     d->path = path;
     d->contentHash = file.contentHash;
     d->hooks = p;
+    d->recordSize = m->record_size;
     // The plugin's config_def stride may be larger than ours (a newer minor appended members).
     const auto* base = reinterpret_cast<const uint8_t*>(p->config_defs);
     for (size_t k = 0; k < p->config_def_count && base; ++k) {

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "plugin/emitted_record.hpp"
+
 namespace sluice {
 
 RecordBatch::Span RecordBatch::copy(sluice_bytes b) {
@@ -31,6 +33,16 @@ void RecordBatch::add(const sluice_record& r) {
   s.meta.header_count = r.header_count;
   stored_.push_back(s);
   dirty_ = true;
+}
+
+sluice_status RecordBatch::addEmitted(const sluice_record* emitted) {
+  sluice_record record = readEmittedRecord(emitted, emitterRecordSize_);
+  if (std::string why = checkSourcePosition(record); !why.empty()) {
+    if (rejectedEmit_.empty()) rejectedEmit_ = std::move(why);  // the first bad record is the one to report
+    return SLUICE_ERR_FATAL;
+  }
+  add(record);
+  return SLUICE_OK;
 }
 
 void RecordBatch::clear() {

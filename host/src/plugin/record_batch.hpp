@@ -5,6 +5,7 @@
 #include <sluice/plugin.h>
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace sluice {
@@ -13,6 +14,16 @@ class RecordBatch {
  public:
   void add(const sluice_record& record);
   void clear();
+  // The emit path (host->emit): before a hook may emit into this batch, the host says how large the
+  // emitting plugin's sluice_record is (its manifest record_size); addEmitted() reads no more.
+  void acceptEmitsOf(size_t recordSize) {
+    emitterRecordSize_ = recordSize;
+    rejectedEmit_.clear();
+  }
+  // Adds a record a plugin emitted, or refuses it (SLUICE_ERR_FATAL) when its source position is
+  // invalid; rejectedEmit() then says why until the next acceptEmitsOf().
+  sluice_status addEmitted(const sluice_record* record);
+  const std::string& rejectedEmit() const { return rejectedEmit_; }
   // Drops every record after the first `count` (a failed transform's partial output).
   void truncate(size_t count);
   size_t size() const { return stored_.size(); }
@@ -49,6 +60,8 @@ class RecordBatch {
   mutable std::vector<sluice_header> headerViews_;
   mutable std::vector<const sluice_record*> pointers_;
   mutable bool dirty_ = false;
+  size_t emitterRecordSize_ = sizeof(sluice_record);
+  std::string rejectedEmit_;
 };
 
 }  // namespace sluice

@@ -6,6 +6,8 @@
 #include <regex>
 #include <utility>
 
+#include "kafka/kafka_log.hpp"
+
 namespace sluice {
 
 namespace {
@@ -31,6 +33,7 @@ Result<std::unique_ptr<DeadLetterQueue>> DeadLetterQueue::open(const std::string
                                                                const std::map<std::string, std::string>& producerProps) {
   char err[512];
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  routeKafkaLogs(conf);
   auto set = [&](const std::string& k, const std::string& v) { return rd_kafka_conf_set(conf, k.c_str(), v.c_str(), err, sizeof err) == RD_KAFKA_CONF_OK; };
   bool ok = set("bootstrap.servers", bootstrapServers) && set("acks", "all");
   for (const auto& [k, v] : producerProps) ok = ok && set(k, v);

@@ -67,7 +67,6 @@ std::string phaseOf(const std::string& op) {
 void add(PipelineMetrics& into, const PipelineMetrics& m) {
   into.recordsPolled += m.recordsPolled;
   into.recordsWritten += m.recordsWritten;
-  into.recordsFiltered += m.recordsFiltered;
   into.errorsTolerated += m.errorsTolerated;
 }
 

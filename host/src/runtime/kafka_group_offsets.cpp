@@ -5,6 +5,8 @@
 #include <memory>
 #include <string_view>
 
+#include "kafka/kafka_log.hpp"
+
 namespace sluice {
 
 namespace {
@@ -23,11 +25,12 @@ struct Admin {
 Result<std::unique_ptr<Admin>> makeAdmin(const WorkerConfig& worker) {
   char err[512];
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  routeKafkaLogs(conf);
   auto set = [&](const std::string& k, const std::string& v) {
     return rd_kafka_conf_set(conf, k.c_str(), v.c_str(), err, sizeof err) == RD_KAFKA_CONF_OK;
   };
   std::string servers = worker.bootstrapServers();
-  if (!set("bootstrap.servers", servers)) {
+  if (!set("bootstrap.servers", servers) || !set("client.id", "sluice-group-offsets")) {
     rd_kafka_conf_destroy(conf);
     return Error{std::string("Kafka admin client: ") + err};
   }

@@ -66,9 +66,16 @@ class PipelineImpl : public Pipeline {
     PipelineMetrics m;
     m.recordsPolled = polled_.load();
     m.recordsWritten = written_.load();
-    m.recordsFiltered = filtered_.load();
     m.errorsTolerated = tolerated_.load();
     return m;
+  }
+  std::optional<std::string> healthProblem() const override {
+    std::optional<std::string> problem;
+    for (const auto* instance : {source_.get(), sink_.get()}) {
+      if (!instance) continue;
+      if (auto p = instance->healthProblem()) problem = problem ? *problem + "; " + *p : *p;
+    }
+    return problem;
   }
   std::vector<std::string> activeTopics() const override {
     std::lock_guard<std::mutex> lock(topicsMutex_);
@@ -105,6 +112,8 @@ class PipelineImpl : public Pipeline {
   bool failed_ = false;  // after an error nothing is committed: the failed batch was not delivered
   std::atomic<bool> stopping_{false};
   bool closed_ = false;
+  // The connector's own poll() and put() retry until the task stops (see pipeline.hpp).
+  std::unique_ptr<RetryOperator> sourceRetry_, sinkRetry_;
 
   // Reused buffers: steady state allocates nothing per record.
   RecordBatch polledBatch_, transformed_, converted_;
@@ -114,7 +123,7 @@ class PipelineImpl : public Pipeline {
   std::unordered_map<std::string, std::string> pendingSourceOffsets_;
   std::map<std::pair<std::string, int32_t>, KafkaPosition> kafkaPositions_;
 
-  std::atomic<uint64_t> polled_{0}, written_{0}, filtered_{0}, tolerated_{0};
+  std::atomic<uint64_t> polled_{0}, written_{0}, tolerated_{0};
   mutable std::mutex topicsMutex_;
   std::set<std::string> topics_;
   std::string lastTopic_;
@@ -168,7 +177,14 @@ Result<bool> PipelineImpl::init() {
   if (!sink.ok()) return Error{sink.error()};
   sink_ = std::move(sink.value());
 
-  auto chain = TransformChain::build(c, *spec_.plugins);
+  auto policy = RetryPolicy::fromConfig(c);
+  if (!policy.ok()) return Error{policy.error()};
+  RetryPolicy untilStopped = policy.value();
+  untilStopped.timeoutMs = -1;
+  sourceRetry_ = std::make_unique<RetryOperator>(untilStopped, spec_.clock, stopping_);
+  sinkRetry_ = std::make_unique<RetryOperator>(untilStopped, spec_.clock, stopping_);
+
+  auto chain = TransformChain::build(c, *spec_.plugins, spec_.clock);
   if (!chain.ok()) return Error{chain.error()};
   transforms_ = std::move(chain.value());
 
@@ -195,6 +211,7 @@ Result<bool> PipelineImpl::init() {
   std::string dlqTopic = get(c, "errors.deadletterqueue.topic.name");
   if (connectorIsSink_ && !dlqTopic.empty()) {
     Config producer = worker.withPrefix("producer.");
+    producer.emplace("client.id", "connector-dlq-producer-" + name());  // Connect's name for it, in every log line
     auto dlq = DeadLetterQueue::open(worker.bootstrapServers(), dlqTopic, get(c, "errors.deadletterqueue.context.headers.enable") == "true",
                                      producer);
     if (!dlq.ok()) return Error{dlq.error()};
@@ -284,18 +301,13 @@ Result<const RecordBatch*> PipelineImpl::convertOutputs(const RecordBatch& in, R
 
 Result<bool> PipelineImpl::deliver(const RecordBatch& batch) {
   if (batch.empty()) return true;
-  auto backoff = std::chrono::milliseconds(100);
-  for (;;) {
+  auto outcome = sinkRetry_->execute([&] {
     sluice_status s = sink_->put(batch.pointers());
-    if (s == SLUICE_OK) break;
-    if (s != SLUICE_RETRY) return Error{sink_->error()};
-    // Connect retries a RetriableException from put() until it succeeds or the task stops.
-    log_->warn("{}: {} (retrying in {} ms)", name(), sink_->error(), backoff.count());
-    for (auto waited = std::chrono::milliseconds(0); waited < backoff && !stopping_; waited += std::chrono::milliseconds(10))
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    if (stopping_) return Error{"stopped while retrying put"};
-    backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
-  }
+    if (s == SLUICE_RETRY) log_->warn("{}: {} (retrying in {} ms)", name(), sink_->error(), sinkRetry_->nextDelayMs());
+    return s;
+  });
+  if (outcome.status == SLUICE_RETRY) return Error{"stopped while retrying put: " + sink_->error()};
+  if (outcome.status != SLUICE_OK) return Error{sink_->error()};
   written_ += batch.size();
   for (const auto& r : batch.records()) noteTopic(r.topic);
   return true;
@@ -332,8 +344,6 @@ Result<bool> PipelineImpl::processPolled() {
       transformed_.truncate(before);  // a failed record yields nothing, not what earlier steps made of it
       auto handled = handleRecordError(original, "TRANSFORMATION", transforms_->lastFailedType(), applied.error());
       if (!handled.ok()) return handled;
-    } else if (transformed_.size() == before) {
-      filtered_++;
     }
     notePosition(original);
   }
@@ -357,6 +367,9 @@ Result<bool> PipelineImpl::step(int timeoutMs) {
   if (ended_) {
     // The source is finished: keep ticking (windows may close on idle) and committing.
     std::this_thread::sleep_for(std::chrono::milliseconds(std::min(timeoutMs, 100)));
+  } else if (int64_t backoffMs = sourceRetry_->msUntilNextAttempt(); backoffMs > 0) {
+    // The source asked to be called again later: wait (part of) its backoff, then tick and commit.
+    spec_.clock->sleepMs(std::min<int64_t>(timeoutMs, backoffMs), stopping_);
   } else {
     polledBatch_.clear();
     sluice_status s = source_->poll(polledBatch_, timeoutMs);
@@ -364,9 +377,12 @@ Result<bool> PipelineImpl::step(int timeoutMs) {
       ended_ = true;
       log_->info("{}: source {} reached the end of its input", name(), source_->plugin().name);
     } else if (s == SLUICE_RETRY) {
-      log_->warn("{}: {} (retrying)", name(), source_->error());
+      sourceRetry_->onRetry();
+      log_->warn("{}: {} (retrying in {} ms)", name(), source_->error(), sourceRetry_->msUntilNextAttempt());
     } else if (s != SLUICE_OK) {
       return Error{source_->error()};
+    } else {
+      sourceRetry_->onSuccess();
     }
     if (!polledBatch_.empty()) {
       auto r = processPolled();

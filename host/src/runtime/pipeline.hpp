@@ -7,6 +7,13 @@
 //    (default "kafka-source": group connect-<name>, topics / topics.regex).
 //  * So naming kafka-source as connector.class gives a Kafka-to-Kafka pipeline in one connector.
 //
+// Retries: a poll(), apply() or put() that returns SLUICE_RETRY is retried with one model, the
+// RetryOperator's backoff (300 ms doubling up to `errors.retry.delay.max.ms`). Transforms give up
+// after `errors.retry.timeout`, as Connect's RetryWithToleranceOperator does for its stages; the
+// source poll and the sink put retry until the task stops, as Connect's WorkerSourceTask and
+// WorkerSinkTask do with a RetriableException from poll() and put(). The source waits between polls
+// without blocking the loop, so offsets are still committed while it backs off.
+//
 // Delivery: a source offset is written to the OffsetStore only after the sink acknowledged the
 // record (flush() succeeded), and never past an input offset a stateful transform still holds.
 //
@@ -14,12 +21,14 @@
 // come from any thread and makes a blocked runOnce() return soon.
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "common/result.hpp"
 #include "config/worker_config.hpp"
 #include "plugin/plugin_registry.hpp"
 #include "runtime/offset_store.hpp"
+#include "runtime/retry_operator.hpp"
 
 namespace sluice {
 
@@ -32,13 +41,13 @@ struct PipelineSpec {
   const WorkerConfig* worker = nullptr;       // bootstrap.servers, producer.*, consumer.*, converters
   PluginRegistry* plugins = nullptr;
   OffsetStore* offsets = nullptr;
+  std::shared_ptr<RetryClock> clock = RetryClock::system();  // paces retries; tests pass a fake one
 };
 
-// Counters a task exposes (REST status, the demo's progress line, benchmarks).
+// Counters of a task's progress, read by the tests and `make bench`.
 struct PipelineMetrics {
   uint64_t recordsPolled = 0;
   uint64_t recordsWritten = 0;
-  uint64_t recordsFiltered = 0;  // transforms emitted nothing
   uint64_t errorsTolerated = 0;
 };
 
@@ -70,6 +79,10 @@ class Pipeline {
   // for a graceful stop (pause, shutdown, reconfiguration).
   virtual void close() = 0;
   virtual PipelineMetrics metrics() const = 0;
+  // Any thread, until close(): what the source or sink reported it cannot reach (report_health),
+  // e.g. "kafka-sink since 2026-01-01T10:00:00Z: cannot reach Kafka brokers: ...", or nullopt.
+  // A task process (plugin.isolation: process) does not forward its plugins' reports yet.
+  virtual std::optional<std::string> healthProblem() const { return std::nullopt; }
   // Topics records were written to or read from (GET /connectors/{c}/topics).
   virtual std::vector<std::string> activeTopics() const = 0;
   // Non-empty while the pipeline is restarting itself after a crash (plugin.isolation: process):

@@ -11,7 +11,7 @@ Result<nlohmann::json> parseTaskMessage(const std::string& frame) {
 }
 
 nlohmann::json metricsToJson(const PipelineMetrics& m) {
-  return {{"polled", m.recordsPolled}, {"written", m.recordsWritten}, {"filtered", m.recordsFiltered},
+  return {{"polled", m.recordsPolled}, {"written", m.recordsWritten},
           {"tolerated", m.errorsTolerated}};
 }
 
@@ -19,7 +19,6 @@ PipelineMetrics metricsFromJson(const nlohmann::json& j) {
   PipelineMetrics m;
   m.recordsPolled = j.value("polled", uint64_t{0});
   m.recordsWritten = j.value("written", uint64_t{0});
-  m.recordsFiltered = j.value("filtered", uint64_t{0});
   m.errorsTolerated = j.value("tolerated", uint64_t{0});
   return m;
 }

@@ -58,7 +58,13 @@ void TaskRunner::setPaused(bool paused) {
 
 TaskStatus TaskRunner::status() const {
   std::lock_guard<std::mutex> lock(shared_->mutex);
-  return shared_->status;
+  TaskStatus status = shared_->status;
+  // A task whose source or sink cannot reach its outside system stays RUNNING (its client keeps
+  // retrying, as Connect's do) and says why in its trace; the pipeline lives while registered here.
+  if (status.state == RunState::Running && shared_->pipeline) {
+    if (auto problem = shared_->pipeline->healthProblem()) status.trace = *problem;
+  }
+  return status;
 }
 
 std::vector<std::string> TaskRunner::activeTopics() const {

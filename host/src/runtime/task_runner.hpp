@@ -2,7 +2,8 @@
 // TaskRunner: one connector task on its own thread, driving a Pipeline as Connect's WorkerTask
 // drives a task: start, then runOnce until stopped; paused -> commit once and wait; a source that
 // ended stays RUNNING and idle; an error makes the task FAILED with the message as its trace (never
-// restarted automatically).
+// restarted automatically). A RUNNING task has a trace only while its source or sink reports that it
+// cannot reach its outside system (report_health), e.g. Kafka brokers that are down.
 #include <condition_variable>
 #include <functional>
 #include <memory>

@@ -1,9 +1,6 @@
 #include "runtime/transform_chain.hpp"
 
-#include <algorithm>
-#include <chrono>
 #include <sstream>
-#include <thread>
 
 #include "config/config_validator.hpp"
 
@@ -38,14 +35,12 @@ std::string get(const std::map<std::string, std::string>& m, const std::string& 
 
 }  // namespace
 
-Result<std::unique_ptr<TransformChain>> TransformChain::build(const std::map<std::string, std::string>& config, PluginRegistry& plugins) {
+Result<std::unique_ptr<TransformChain>> TransformChain::build(const std::map<std::string, std::string>& config, PluginRegistry& plugins,
+                                                             std::shared_ptr<RetryClock> clock) {
   auto chain = std::make_unique<TransformChain>();
-  try {
-    if (auto t = get(config, "errors.retry.timeout"); !t.empty()) chain->retryTimeoutMs_ = std::stoll(t);
-    if (auto d = get(config, "errors.retry.delay.max.ms"); !d.empty()) chain->retryDelayMaxMs_ = std::max<int64_t>(std::stoll(d), 1);
-  } catch (const std::exception&) {
-    return Error{"errors.retry.timeout and errors.retry.delay.max.ms must be integers"};
-  }
+  auto policy = RetryPolicy::fromConfig(config);
+  if (!policy.ok()) return Error{policy.error()};
+  chain->retry_ = std::make_unique<RetryOperator>(policy.value(), std::move(clock), chain->stopping_);
   std::map<std::string, std::pair<std::string, std::map<std::string, std::string>>> predicates;
   for (const auto& p : splitList(get(config, "predicates"))) {
     auto settings = subConfig(config, "predicates." + p + ".");
@@ -98,28 +93,17 @@ void TransformChain::stop() {
 
 Result<bool> TransformChain::applyWithRetry(Step& step, const sluice_record& record, RecordBatch& target) {
   const size_t mark = target.size();
-  sluice_status status = step.instance->apply(record, target);
-  if (status == SLUICE_OK) return true;  // the per-record path: no clock read, no retry state
-  using Clock = std::chrono::steady_clock;
-  const auto firstFailure = Clock::now();
-  int64_t delayMs = 300;  // Connect's RetryWithToleranceOperator.RETRIES_DELAY_MIN_MS
-  for (int attempt = 1;; ++attempt) {
-    target.truncate(mark);
-    lastFailedType_ = step.type;
-    int64_t elapsedMs = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - firstFailure).count();
-    bool retry = status == SLUICE_RETRY && !stopping_ && (retryTimeoutMs_ < 0 || elapsedMs < retryTimeoutMs_);
-    if (!retry) {
-      std::string attempts = attempt > 1 ? " (failed " + std::to_string(attempt) + " attempts in " + std::to_string(elapsedMs) + " ms)" : "";
-      return Error{"transform " + step.alias + ": " + step.instance->error() + attempts};
-    }
-    int64_t waitMs = std::min(delayMs, retryDelayMaxMs_);
-    if (retryTimeoutMs_ >= 0) waitMs = std::min(waitMs, retryTimeoutMs_ - elapsedMs);
-    for (auto until = Clock::now() + std::chrono::milliseconds(waitMs); Clock::now() < until && !stopping_;)
-      std::this_thread::sleep_for(std::chrono::milliseconds(std::min<int64_t>(10, waitMs)));
-    delayMs = std::min(delayMs * 2, retryDelayMaxMs_);
-    status = step.instance->apply(record, target);
-    if (status == SLUICE_OK) return true;
-  }
+  auto outcome = retry_->execute([&] {
+    target.truncate(mark);  // a failed attempt leaves nothing behind
+    return step.instance->apply(record, target);
+  });
+  if (outcome.status == SLUICE_OK) return true;
+  target.truncate(mark);
+  lastFailedType_ = step.type;
+  std::string attempts = outcome.attempts > 1
+                             ? " (failed " + std::to_string(outcome.attempts) + " attempts in " + std::to_string(outcome.elapsedMs) + " ms)"
+                             : "";
+  return Error{"transform " + step.alias + ": " + step.instance->error() + attempts};
 }
 
 Result<bool> TransformChain::runFrom(size_t i, const sluice_record& record, RecordBatch& out) {

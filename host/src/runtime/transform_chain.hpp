@@ -3,10 +3,10 @@
 // Each record runs through the steps in order; a step may emit 0..n records, and a step whose
 // predicate does not match (or matches, with negate) passes the record through untouched.
 //
-// Retries, as Connect's RetryWithToleranceOperator: a step that reports SLUICE_RETRY (the SDK's
-// RetriableError) is applied again with exponential backoff from 300 ms, capped at
-// `errors.retry.delay.max.ms`, until `errors.retry.timeout` ms have passed (-1: forever; 0, the
-// default: no retry). Other failures are final at once. A failed attempt's outputs are discarded.
+// Retries: a step that reports SLUICE_RETRY (the SDK's RetriableError) is applied again as the
+// task's RetryOperator says (`errors.retry.timeout`, `errors.retry.delay.max.ms`; Connect's
+// RetryWithToleranceOperator). Other failures are final at once. A failed attempt's outputs are
+// discarded.
 #include <atomic>
 #include <functional>
 #include <map>
@@ -18,13 +18,16 @@
 #include "plugin/plugin_instance.hpp"
 #include "plugin/plugin_registry.hpp"
 #include "runtime/predicates.hpp"
+#include "runtime/retry_operator.hpp"
 
 namespace sluice {
 
 class TransformChain {
  public:
   // Reads `transforms` / `predicates` and their prefixed keys from a connector config.
-  static Result<std::unique_ptr<TransformChain>> build(const std::map<std::string, std::string>& config, PluginRegistry& plugins);
+  // `clock` paces retries (tests pass a fake one).
+  static Result<std::unique_ptr<TransformChain>> build(const std::map<std::string, std::string>& config, PluginRegistry& plugins,
+                                                       std::shared_ptr<RetryClock> clock = RetryClock::system());
 
   bool empty() const { return steps_.empty(); }
   Result<bool> start();
@@ -56,9 +59,8 @@ class TransformChain {
   std::vector<std::unique_ptr<RecordBatch>> scratch_;  // one per step, reused
   RecordBatch tickScratch_;
   std::string lastFailedType_;
-  int64_t retryTimeoutMs_ = 0;
-  int64_t retryDelayMaxMs_ = 60000;
   std::atomic<bool> stopping_{false};
+  std::unique_ptr<RetryOperator> retry_;
 };
 
 }  // namespace sluice

@@ -64,15 +64,25 @@ void FileOffsetStore::removeAll(const std::string& connector) {
 
 bool FileOffsetStore::flush() {
   std::lock_guard<std::mutex> writer(flushMutex_);
-  nlohmann::json doc;
+  std::string content;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!dirty_) return true;
-    doc["offsets"] = nlohmann::json::array();
-    for (const auto& [k, v] : offsets_) doc["offsets"].push_back({k.first, k.second, v});
+    // flush() runs on the worker's offset flusher thread, where an exception would end the process:
+    // an entry that cannot be serialised (nlohmann::json refuses bytes that are not UTF-8) is logged
+    // and the last good file stays as it is.
+    try {
+      nlohmann::json doc;
+      doc["offsets"] = nlohmann::json::array();
+      for (const auto& [k, v] : offsets_) doc["offsets"].push_back({k.first, k.second, v});
+      content = doc.dump();
+    } catch (const std::exception& e) {
+      logger("sluice.storage")->error("offset flush to {} failed, the file keeps the last flushed offsets: {}", path_, e.what());
+      return false;
+    }
     dirty_ = false;
   }
-  auto written = writeFileAtomically(path_, doc.dump());
+  auto written = writeFileAtomically(path_, content);
   if (!written.ok()) {
     logger("sluice.storage")->error("offset flush failed: {}", written.error());
     std::lock_guard<std::mutex> lock(mutex_);

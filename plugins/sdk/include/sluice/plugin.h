@@ -34,7 +34,7 @@
 #include <stdint.h>
 
 #define SLUICE_ABI_MAJOR 1
-#define SLUICE_ABI_MINOR 0
+#define SLUICE_ABI_MINOR 1
 #define SLUICE_ENTRY_SYMBOL "sluice_plugin_entry"
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -163,7 +163,11 @@ typedef struct sluice_host_api {
   void (*set_error)(sluice_host_ctx* ctx, const char* message);
   /* Log through the worker's logger (logger name "sluice.plugin.<name>"). Copies message. */
   void (*log)(sluice_host_ctx* ctx, int32_t level, const char* message);
-  /* Append a copy of record to batch. Returns SLUICE_OK, or SLUICE_ERR_FATAL when batch is NULL. */
+  /* Append a copy of record to batch. The host reads only the first record_size bytes of *record
+     (the plugin's manifest), so its sluice_record may be older and smaller than the host's. Returns
+     SLUICE_OK, or SLUICE_ERR_FATAL when batch is NULL or the record's source_partition or
+     source_offset is not a JSON object in valid UTF-8 of at most 64 KiB; such a record is not
+     added, and the hook that emitted it fails with the reason, whatever it returns. */
   sluice_status (*emit)(sluice_batch* batch, const sluice_record* record);
   /* validate() only: attach an error to configuration key `key` (shown by .../config/validate). */
   void (*add_config_error)(sluice_host_ctx* ctx, const char* key, const char* message);
@@ -171,6 +175,14 @@ typedef struct sluice_host_api {
      Connect's OffsetStorageReader. Returns NULL when none was committed. OWNERSHIP: the returned
      text belongs to the host and stays valid until the next call with the same ctx. */
   const char* (*read_offset)(sluice_host_ctx* ctx, const char* partition_json);
+
+  /* ABI 1.1: present when SLUICE_HAS(host, sluice_host_api, report_health). */
+  /* Sources and sinks that talk to an outside system (Kafka brokers, a database): whether they can
+     reach it now. healthy == 0 marks the task degraded with message (e.g. "cannot reach Kafka brokers:
+     1/1 brokers are down"): its REST status stays RUNNING, with the message and the time it started
+     as its trace, and GET /health reports the worker unhealthy, naming the connector. healthy != 0
+     clears it. Report changes, not every attempt. Any thread. Copies message. */
+  void (*report_health)(sluice_host_ctx* ctx, int32_t healthy, const char* message);
 } sluice_host_api;
 
 /* ---------------------------------------------------------------------------------------------- */

@@ -156,6 +156,12 @@ class Context {
     if (!s) return std::nullopt;
     return std::string(s);
   }
+  // Whether the outside system this source or sink talks to can be reached now (host API 1.1;
+  // a no-op on a 1.0 host, which lacks report_health). Any thread.
+  void reportHealth(bool healthy, const std::string& message) const {
+    if (detail::g_host && SLUICE_HAS(detail::g_host, sluice_host_api, report_health) && detail::g_host->report_health)
+      detail::g_host->report_health(ctx_, healthy ? 1 : 0, message.c_str());
+  }
   sluice_host_ctx* raw() const { return ctx_; }
 
  private:
