@@ -80,6 +80,13 @@ class CrashWorkerDir {
   std::string plugins() const { return dir_.file("plugins"); }
   std::string config() const { return dir_.file("worker.yaml"); }
   std::string log(const std::string& name) const { return dir_.file(name + ".log"); }
+  // A connector file for `sluice worker <config> <file>`: created at start, before the REST API
+  // answers, so the crash never races an HTTP reply.
+  std::string connectorFile(const json& config) const {
+    std::string path = dir_.file("connector.json");
+    std::ofstream(path) << config.dump();
+    return path;
+  }
   // Replaces the plugin file while no worker runs, as a user deploying a fixed build would.
   void installFixed(const std::string& fixture) const {
     fs::copy_file(std::string(SLUICE_FIXTURE_DIR) + "/fixed/" + fixture + ".so", plugins() + "/" + fixture + ".so",
@@ -127,11 +134,7 @@ TEST_P(CrashContainmentTest, WorkerDiesLoggingThePluginThenComesBackWithTheConne
 
   // 1. The fault kills the worker, which says who did it on the way down.
   {
-    WorkerProcess worker(dir.config(), dir.log("crashing"));
-    int port = readyPort(worker);
-    ASSERT_GT(port, 0);
-    Http http(port);
-    ASSERT_EQ(http.post("/connectors", {{"name", name}, {"config", connectorFor(f, name)}}).status, 201);
+    WorkerProcess worker(dir.config(), dir.log("crashing"), {dir.connectorFile(connectorFor(f, name))});
     ASSERT_TRUE(eventually([&] { return worker.exited(); })) << worker.log();
     std::string log = worker.log();
     EXPECT_TRUE(diedOf(f, worker.exitStatus(), log));
@@ -196,10 +199,7 @@ TEST(CrashContainmentRecovery, RestartRequestClearsTheRecordForLaterWorkers) {
   CrashWorkerDir dir({"noop_source", "noop_sink", "segfault_transform"});
   Fault f{"segfault_transform", "segfault", Role::Transform, SIGSEGV, 0, ""};
   {
-    WorkerProcess worker(dir.config(), dir.log("crashing"));
-    int port = readyPort(worker);
-    ASSERT_GT(port, 0);
-    ASSERT_EQ(Http(port).post("/connectors", {{"name", "c"}, {"config", connectorFor(f, "c")}}).status, 201);
+    WorkerProcess worker(dir.config(), dir.log("crashing"), {dir.connectorFile(connectorFor(f, "c"))});
     ASSERT_TRUE(eventually([&] { return worker.exited(); })) << worker.log();
   }
   dir.installFixed(f.fixture);
@@ -227,10 +227,7 @@ TEST(CrashContainmentRecovery, NewConfigRunsTheConnectorAgain) {
   CrashWorkerDir dir({"noop_source", "noop_sink", "exit_transform"});
   Fault f{"exit_transform", "exit", Role::Transform, 0, 3, ""};
   {
-    WorkerProcess worker(dir.config(), dir.log("crashing"));
-    int port = readyPort(worker);
-    ASSERT_GT(port, 0);
-    ASSERT_EQ(Http(port).post("/connectors", {{"name", "c"}, {"config", connectorFor(f, "c")}}).status, 201);
+    WorkerProcess worker(dir.config(), dir.log("crashing"), {dir.connectorFile(connectorFor(f, "c"))});
     ASSERT_TRUE(eventually([&] { return worker.exited(); })) << worker.log();
   }
   {
