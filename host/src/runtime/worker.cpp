@@ -7,6 +7,7 @@
 
 #include "common/logging.hpp"
 #include "common/paths.hpp"
+#include "plugin/plugin_call.hpp"
 #include "runtime/connector_topics.hpp"
 #include "runtime/pipeline.hpp"
 #include "storage/file_offset_store.hpp"
@@ -76,6 +77,7 @@ Result<bool> Worker::start() {
 
   std::string host = config_.restHost();
   auto factory = [this](const PipelineSpec& spec) {
+    PluginTaskScope task(spec.connector, spec.taskId);  // the plugins built here know their task, for crash blame
     if (kafka_) createEmbeddedTopics(spec.config);
     return Pipeline::build(spec);
   };
