@@ -5,7 +5,9 @@
 
 #include "common/logging.hpp"
 #include "rest/rest_server.hpp"
+#include "runtime/crash_guard.hpp"
 #include "runtime/worker.hpp"
+#include "storage/crash_record.hpp"
 
 namespace sluice {
 
@@ -57,6 +59,7 @@ void addWorkerCommand(CLI::App& app) {
       throw CLI::RuntimeError(2);
     }
     blockShutdownSignals();  // before any thread starts, so only sigwait sees them
+    installCrashGuard(crashRecordDir(config.value()));  // a plugin that kills the process is recorded
     Worker worker(std::move(config.value()));
     auto started = worker.start();
     if (!started.ok()) {

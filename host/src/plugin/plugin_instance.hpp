@@ -1,6 +1,7 @@
 #pragma once
 // PluginInstance: one live plugin object behind the C ABI, with RAII (destroy on scope exit) and
-// every failure turned into a message naming the plugin and the hook.
+// every failure turned into a message naming the plugin and the hook. Every hook call runs inside a
+// PluginCallScope, so a crash in plugin code is blamed on this instance (plugin/plugin_call.hpp).
 #include <atomic>
 #include <map>
 #include <memory>
@@ -9,6 +10,7 @@
 
 #include "common/result.hpp"
 #include "plugin/host_context.hpp"
+#include "plugin/plugin_call.hpp"
 #include "plugin/plugin_descriptor.hpp"
 #include "plugin/record_batch.hpp"
 
@@ -55,6 +57,7 @@ class PluginInstance {
   sluice_status checkEmitted(sluice_status status, const RecordBatch& out, const char* hook);
 
   PluginPtr plugin_;
+  PluginCallSite site_;  // connector, task, plugin and file, for crash blame
   std::unique_ptr<HostContext> context_;
   sluice_instance* self_ = nullptr;
   std::atomic<bool> stopped_{false};

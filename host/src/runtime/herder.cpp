@@ -47,6 +47,7 @@ Herder::~Herder() { shutdown(); }
 size_t Herder::restore() {
   std::lock_guard<std::mutex> lock(mutex_);
   size_t n = 0;
+  auto crashes = readCrashRecords(crashRecordDir(worker_));
   for (const auto& [name, stored] : configs_.all()) {
     Connector c;
     c.config = stored.config;
@@ -65,6 +66,7 @@ size_t Herder::restore() {
     c.type = v.type;
     c.pluginName = v.plugin->name;
     auto& slot = connectors_[name] = std::move(c);
+    if (failFromCrashRecord(name, slot, crashes)) continue;
     startConnector(name, slot);
     ++n;
   }
@@ -129,7 +131,7 @@ const Herder::Connector& Herder::get(const std::string& name, const std::string&
   return it->second;
 }
 
-std::unique_ptr<TaskRunner> Herder::makeTask(const std::string& name, Connector& c, int id) {
+std::unique_ptr<TaskRunner> Herder::makeTask(const std::string& name, Connector& c, int id, const PipelineFactory* factory) {
   PipelineSpec spec;
   spec.connector = name;
   spec.taskId = id;
@@ -139,10 +141,10 @@ std::unique_ptr<TaskRunner> Herder::makeTask(const std::string& name, Connector&
   spec.worker = &worker_;
   spec.plugins = &registry_;
   spec.offsets = &offsets_;
-  return std::make_unique<TaskRunner>(std::move(spec), factory_, c.target == TargetState::Paused);
+  return std::make_unique<TaskRunner>(std::move(spec), factory ? *factory : factory_, c.target == TargetState::Paused);
 }
 
-void Herder::startTasks(const std::string& name, Connector& c) {
+void Herder::startTasks(const std::string& name, Connector& c, const PipelineFactory* factory) {
   // Task configs exist only while the connector is meant to run (StandaloneHerder.updateConnectorTasks).
   c.taskConfigs.clear();
   int n = tasksMax(c.effective);
@@ -153,7 +155,22 @@ void Herder::startTasks(const std::string& name, Connector& c) {
     c.taskConfigs.push_back(std::move(tc));
   }
   ++c.generation;
-  for (int i = 0; i < n; ++i) c.tasks.push_back(makeTask(name, c, i));
+  for (int i = 0; i < n; ++i) c.tasks.push_back(makeTask(name, c, i, factory));
+}
+
+bool Herder::failFromCrashRecord(const std::string& name, Connector& c, const std::vector<CrashRecord>& crashes) {
+  const CrashRecord* last = nullptr;  // records come oldest first
+  for (const auto& r : crashes)
+    if (r.connector == name) last = &r;
+  if (!last) return false;
+  c.state = RunState::Failed;
+  c.trace = last->trace();
+  logger("sluice.worker")->error("connector {} is FAILED: {}", name, c.trace);
+  if (c.target == TargetState::Stopped) return true;
+  // Its tasks show FAILED with the same trace, and a restart request replaces them with real ones.
+  PipelineFactory failing = [trace = c.trace](const PipelineSpec&) -> Result<std::unique_ptr<Pipeline>> { return Error{trace}; };
+  startTasks(name, c, &failing);
+  return true;
 }
 
 void Herder::stopTasks(Connector& c) {
@@ -191,6 +208,7 @@ bool Herder::putConnector(const std::string& name, const std::map<std::string, s
   auto it = connectors_.find(name);
   bool created = it == connectors_.end();
   if (!created && !allowReplace) throw HerderError(409, "Connector " + name + " already exists");
+  clearCrashRecords(crashRecordDir(worker_), name);  // a new config is a new chance
   TargetState target = created ? initial.value_or(TargetState::Started) : it->second.target;
   auto r = configs_.put(name, StoredConnector{config, target});
   if (!r.ok()) throw HerderError(500, r.error());
@@ -227,6 +245,7 @@ void Herder::deleteConnector(const std::string& name) {
   Connector& c = get(name, "Connector " + name + " not found");
   auto r = configs_.remove(name);
   if (!r.ok()) throw HerderError(500, r.error());
+  clearCrashRecords(crashRecordDir(worker_), name);
   stopTasks(c);
   connectors_.erase(name);
 }
@@ -298,6 +317,7 @@ void Herder::stop(const std::string& name) {
 void Herder::restartConnector(const std::string& name) {
   std::lock_guard<std::mutex> lock(mutex_);
   Connector& c = get(name, "Connector " + name + " not found");
+  clearCrashRecords(crashRecordDir(worker_), name);  // the user asked to run it again
   if (c.state != RunState::Failed) return;  // the connector instance itself holds nothing to restart
   auto v = validate(c.config);
   if (v.failure || v.infos.errorCount() > 0) {
@@ -318,6 +338,7 @@ ConnectorStatus Herder::restart(const std::string& name, bool includeTasks, bool
   auto it = connectors_.find(name);
   if (it == connectors_.end()) throw HerderError(404, "Unknown connector: " + name);
   Connector& c = it->second;
+  clearCrashRecords(crashRecordDir(worker_), name);  // the user asked to run it again
   bool connectorToo = !onlyFailed || c.state == RunState::Failed;
   std::vector<int> restartTasks;
   if (includeTasks)
@@ -353,6 +374,7 @@ void Herder::restartTask(const std::string& name, int task) {
   Connector& c = get(name, "Task " + name + "-" + std::to_string(task) + " not found");
   if (task < 0 || static_cast<size_t>(task) >= c.tasks.size())
     throw HerderError(404, "Task " + name + "-" + std::to_string(task) + " not found");
+  clearCrashRecords(crashRecordDir(worker_), name);  // the user asked to run it again
   auto& slot = c.tasks[static_cast<size_t>(task)];
   slot->requestStop();
   slot->awaitStop(gracefulTimeoutMs_);

@@ -20,6 +20,7 @@
 #include "runtime/offset_store.hpp"
 #include "runtime/task_runner.hpp"
 #include "storage/config_store.hpp"
+#include "storage/crash_record.hpp"
 
 namespace sluice {
 
@@ -130,9 +131,13 @@ class Herder {
   ConnectorValidation validOrThrow(const std::map<std::string, std::string>& config,
                                    const std::set<std::string>& nullKeys) const;
   void startConnector(const std::string& name, Connector& c);
-  void startTasks(const std::string& name, Connector& c);
+  // factory: nullptr for the worker's own (a crashed connector gets one that fails with the crash).
+  void startTasks(const std::string& name, Connector& c, const PipelineFactory* factory = nullptr);
   void stopTasks(Connector& c);
-  std::unique_ptr<TaskRunner> makeTask(const std::string& name, Connector& c, int id);
+  std::unique_ptr<TaskRunner> makeTask(const std::string& name, Connector& c, int id, const PipelineFactory* factory = nullptr);
+  // When plugin code of `name` killed an earlier run, fails it (and its tasks) with the crash as the
+  // trace instead of starting it into the same crash; true if so.
+  bool failFromCrashRecord(const std::string& name, Connector& c, const std::vector<CrashRecord>& crashes);
   void collectTopics(Connector& c) const;
   bool usesFrameworkOffsets(const Connector& c) const;
   void persistTarget(const std::string& name, TargetState target);

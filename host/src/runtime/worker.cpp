@@ -7,6 +7,7 @@
 
 #include "common/logging.hpp"
 #include "common/paths.hpp"
+#include "plugin/plugin_call.hpp"
 #include "runtime/connector_topics.hpp"
 #include "runtime/isolated_pipeline.hpp"
 #include "runtime/pipeline.hpp"
@@ -77,6 +78,7 @@ Result<bool> Worker::start() {
 
   std::string host = config_.restHost();
   auto factory = [this](const PipelineSpec& spec) -> Result<std::unique_ptr<Pipeline>> {
+    PluginTaskScope task(spec.connector, spec.taskId);  // the plugins built here know their task, for crash blame
     if (kafka_) createEmbeddedTopics(spec.config);
     if (wantsProcessIsolation(spec.config)) {
       IsolationOptions options;
