@@ -17,7 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "runtime/worker.hpp"
+#include "app/worker.hpp"
 
 namespace sluice::testing {
 

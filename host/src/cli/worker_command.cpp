@@ -4,8 +4,8 @@
 #include <iostream>
 
 #include "common/logging.hpp"
+#include "app/worker.hpp"
 #include "rest/rest_server.hpp"
-#include "runtime/worker.hpp"
 
 namespace sluice {
 

@@ -4,7 +4,7 @@
 #include <chrono>
 
 #include "common/logging.hpp"
-#include "runtime/kafka_group_offsets.hpp"
+#include "kafka/kafka_group_offsets.hpp"
 
 namespace sluice {
 

@@ -1,4 +1,4 @@
-#include "runtime/worker.hpp"
+#include "app/worker.hpp"
 
 #include <fstream>
 #include <sstream>
