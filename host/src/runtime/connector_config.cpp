@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <regex>
 
+#include <sluice/text.hpp>
+
 #include "config/config_validator.hpp"
 #include "plugin/plugin_instance.hpp"
 #include "runtime/builtin_plugins.hpp"
@@ -25,12 +27,6 @@ ConfigKey key(std::string name, sluice_config_type type, std::optional<std::stri
   k.documentation = std::move(doc);
   k.validator = std::move(validator);
   return k;
-}
-
-std::string trim(const std::string& s) {
-  size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
 }
 
 std::string joinList(const std::vector<std::string>& items) {
