@@ -374,7 +374,7 @@ ConnectorValidation validateConnectorConfig(const std::map<std::string, std::str
   v.plugin = registry.find(trim(cls->second));
   v.type = connectorTypeOf(v.plugin);
   if (v.type == ConnectorType::Unknown) {
-    // Deliberate difference from Connect (spec Q1): an unknown class is the client's mistake, so
+    // Deliberate difference from Connect (which answers 500): an unknown class is the client's mistake, so
     // 400 rather than 500; the message prefix is Connect's.
     std::vector<std::string> names;
     for (const auto& p : registry.plugins())
