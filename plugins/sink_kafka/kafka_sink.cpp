@@ -3,6 +3,7 @@
 // message is acknowledged by the broker, and fails the task with the broker's reason otherwise.
 #include <librdkafka/rdkafka.h>
 #include <sluice/plugin.hpp>
+#include <sluice_kafka/client_config.hpp>
 
 #include <atomic>
 #include <cstdint>
@@ -10,42 +11,21 @@
 #include <string>
 #include <string_view>
 
-#include "../kafka_common/kafka_client_reporter.hpp"
+#include <sluice_kafka/client_reporter.hpp>
 
 namespace {
 
-constexpr std::string_view kProducerPrefix = "producer.";
 constexpr int kPollSliceMs = 100;  // how long one blocking wait lasts before stop() is checked again
 
-// Settings Kafka Connect's worker producer guarantees; producer.* may override them.
-constexpr std::pair<const char*, const char*> kDefaults[] = {{"enable.idempotence", "true"}, {"acks", "all"}};
-
-// Builds the librdkafka configuration from the plugin's props. Throws ConfigError naming the key.
-rd_kafka_conf_t* buildConf(const sluice::Config& config) {
-  rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  char errstr[512];
-  auto set = [&](const std::string& key, const std::string& value, const std::string& shownKey) {
-    if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), errstr, sizeof(errstr)) != RD_KAFKA_CONF_OK) {
-      rd_kafka_conf_destroy(conf);
-      throw sluice::ConfigError("Invalid value " + value + " for configuration " + shownKey + ": " + errstr);
-    }
-  };
-  for (const auto& [k, v] : kDefaults) set(k, v, std::string(kProducerPrefix) + k);
-  std::string name = config.getString("name");
-  if (!name.empty()) set("client.id", "connector-producer-" + name, "name");
-  for (const auto& [key, value] : config.all()) {
-    if (key.size() > kProducerPrefix.size() && key.compare(0, kProducerPrefix.size(), kProducerPrefix) == 0) {
-      set(key.substr(kProducerPrefix.size()), value, key);
-    }
-  }
-  std::string servers = config.getString("bootstrap.servers");
-  if (servers.empty()) {
-    rd_kafka_conf_destroy(conf);
-    throw sluice::ConfigError("Missing required configuration \"bootstrap.servers\" which has no default value.");
-  }
-  set("bootstrap.servers", servers, "bootstrap.servers");
-  return conf;
-}
+// Kafka Connect's worker producer: idempotent, acks=all (producer.* may override both).
+const sluice::kafka::ClientConfigSpec kProducerConfig{
+    .prefix = "producer.",
+    .clientIdPrefix = "connector-producer-",
+    .defaults = {{"enable.idempotence", "true"}, {"acks", "all"}},
+    .enforced = {},
+    .required = {"bootstrap.servers"},
+    .ownKeys = {},
+};
 
 class KafkaSink : public sluice::Sink {
  public:
@@ -61,7 +41,7 @@ class KafkaSink : public sluice::Sink {
   };
 
   KafkaSink(const sluice::Config& config, sluice::Context& context)
-      : context_(context), reporter_(context, config, "producer"), conf_(buildConf(config)), defaultTopic_(config.getString("topic")) {
+      : context_(context), reporter_(context, config, "producer"), conf_(sluice::kafka::buildClientConf(config, kProducerConfig)), defaultTopic_(config.getString("topic")) {
     rd_kafka_conf_set_opaque(conf_, this);
     rd_kafka_conf_set_dr_msg_cb(conf_, &KafkaSink::onDeliveryReport);
     rd_kafka_conf_set_error_cb(conf_, &KafkaSink::onError);
@@ -70,19 +50,7 @@ class KafkaSink : public sluice::Sink {
 
   // Validation beyond the table: every producer.* key must be one librdkafka accepts.
   static void validate(const sluice::Config& config, sluice::Validation& v) {
-    try {
-      rd_kafka_conf_destroy(buildConf(config));
-    } catch (const sluice::ConfigError& e) {
-      std::string message = e.what();
-      std::string key = "bootstrap.servers";
-      for (const auto& [k, value] : config.all()) {
-        if (k.compare(0, kProducerPrefix.size(), kProducerPrefix) == 0 &&
-            message.find("configuration " + k + ":") != std::string::npos) {
-          key = k;
-        }
-      }
-      v.addError(key, message);
-    }
+    sluice::kafka::validateClientConf(config, kProducerConfig, v);
   }
 
   ~KafkaSink() override {

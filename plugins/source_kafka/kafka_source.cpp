@@ -3,6 +3,7 @@
 // reached its destination: nothing lost, nothing repeated in the normal case.
 #include <librdkafka/rdkafka.h>
 #include <sluice/plugin.hpp>
+#include <sluice_kafka/client_config.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -16,13 +17,23 @@
 #include <utility>
 #include <vector>
 
-#include "../kafka_common/kafka_client_reporter.hpp"
+#include <sluice_kafka/client_reporter.hpp>
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr std::string_view kConsumerPrefix = "consumer.";
+// Kafka Connect's sink consumer starts at the earliest offset; offsets move only when the host
+// acknowledges records, so auto commit and auto offset store are not negotiable.
+const sluice::kafka::ClientConfigSpec kConsumerConfig{
+    .prefix = "consumer.",
+    .clientIdPrefix = "connector-consumer-",
+    .defaults = {{"auto.offset.reset", "earliest"}},
+    .enforced = {{"enable.auto.commit", "false"}, {"enable.auto.offset.store", "false"}},
+    .required = {"bootstrap.servers", "group.id"},
+    .ownKeys = {"max.poll.records"},  // a Java consumer setting, honoured by this plugin itself
+};
+
 constexpr int kPollSliceMs = 100;  // the longest a poll waits before looking at stop() again
 
 class KafkaSource : public sluice::Source {
@@ -58,7 +69,7 @@ class KafkaSource : public sluice::Source {
     if (config.has("consumer.max.poll.records")) maxRecords_ = config.getLong("consumer.max.poll.records");
     if (maxRecords_ < 1) throw sluice::ConfigError("Invalid value for configuration max.poll.records: must be at least 1");
     commitIntervalMs_ = config.getLong("offset.commit.interval.ms", 500);
-    conf_ = buildConf(config);
+    conf_ = sluice::kafka::buildClientConf(config, kConsumerConfig);
     rd_kafka_conf_set_opaque(conf_, this);
     rd_kafka_conf_set_rebalance_cb(conf_, &KafkaSource::onRebalance);
     rd_kafka_conf_set_error_cb(conf_, &KafkaSource::onError);
@@ -69,16 +80,7 @@ class KafkaSource : public sluice::Source {
     if (config.getList("topics").empty() == config.getString("topics.regex").empty()) {
       v.addError("topics", "Exactly one of 'topics' and 'topics.regex' must be set");
     }
-    try {
-      rd_kafka_conf_destroy(buildConf(config));
-    } catch (const sluice::ConfigError& e) {
-      std::string message = e.what();
-      std::string key = "bootstrap.servers";
-      for (const auto& [k, value] : config.all()) {
-        if (message.find("configuration " + k + ":") != std::string::npos) key = k;
-      }
-      v.addError(key, message);
-    }
+    sluice::kafka::validateClientConf(config, kConsumerConfig, v);
   }
 
   ~KafkaSource() override {
@@ -173,39 +175,6 @@ class KafkaSource : public sluice::Source {
       return c < 0 || (c == 0 && a.second < b.second);
     }
   };
-
-  static rd_kafka_conf_t* buildConf(const sluice::Config& config) {
-    rd_kafka_conf_t* conf = rd_kafka_conf_new();
-    char errstr[512];
-    auto set = [&](const std::string& key, const std::string& value, const std::string& shownKey) {
-      if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), errstr, sizeof(errstr)) != RD_KAFKA_CONF_OK) {
-        rd_kafka_conf_destroy(conf);
-        throw sluice::ConfigError("Invalid value " + value + " for configuration " + shownKey + ": " + errstr);
-      }
-    };
-    set("auto.offset.reset", "earliest", "consumer.auto.offset.reset");  // Connect's sink default
-    std::string name = config.getString("name");
-    if (!name.empty()) set("client.id", "connector-consumer-" + name, "name");
-    for (const auto& [key, value] : config.all()) {
-      if (key.size() <= kConsumerPrefix.size() || key.compare(0, kConsumerPrefix.size(), kConsumerPrefix) != 0) continue;
-      std::string k = key.substr(kConsumerPrefix.size());
-      if (k == "max.poll.records") continue;  // a Java consumer setting, honoured by this plugin itself
-      set(k, value, key);
-    }
-    // Offsets move only when the host acknowledges records; these two are not negotiable.
-    set("enable.auto.commit", "false", "enable.auto.commit");
-    set("enable.auto.offset.store", "false", "enable.auto.offset.store");
-    std::string servers = config.getString("bootstrap.servers");
-    std::string group = config.getString("group.id");
-    if (servers.empty() || group.empty()) {
-      rd_kafka_conf_destroy(conf);
-      throw sluice::ConfigError(std::string("Missing required configuration \"") + (servers.empty() ? "bootstrap.servers" : "group.id") +
-                                "\" which has no default value.");
-    }
-    set("bootstrap.servers", servers, "bootstrap.servers");
-    set("group.id", group, "group.id");
-    return conf;
-  }
 
   void emitMessage(const rd_kafka_message_t& m, sluice::Batch& out) {
     sluice_record r = sluice::emptyRecord();

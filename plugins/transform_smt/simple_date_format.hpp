@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include <sluice_common/java_date_pattern.hpp>
+
 namespace sluice::smt {
 
 class SimpleDateFormat {
@@ -20,11 +22,7 @@ class SimpleDateFormat {
   std::optional<int64_t> parse(std::string_view text) const;
 
  private:
-  struct Token {
-    char letter = 0;  // 0 means literal text
-    int count = 0;
-    std::string literal;
-  };
+  using Token = common::DatePatternToken;
   std::vector<Token> tokens_;
 };
 

@@ -1,5 +1,5 @@
 // `sluice provision` as a subprocess against loopback servers that answer like ksqlDB's /info + /ksql
-// and the Pinot controller's /health + /schemas + /tables (research spec §2.4, §3.1): success,
+// and the Pinot controller's /health + /schemas + /tables: success,
 // already exists, statement error 40001, {"code":400,"error":...}, not ready yet, connection refused.
 #include <arpa/inet.h>
 #include <fcntl.h>

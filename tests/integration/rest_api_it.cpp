@@ -1,4 +1,4 @@
-// Spec §10 conformance cases over real HTTP against an in-process worker (port 0), with the no-op
+// Kafka Connect REST API conformance cases over real HTTP against an in-process worker (port 0), with the no-op
 // fixture plugins standing in for FileStreamSource/FileStreamSink.
 #include <spdlog/spdlog.h>
 
@@ -110,7 +110,7 @@ TEST_F(RestApiTest, CreateReadUpdate) {
   EXPECT_TRUE(noClass.body["message"].get<std::string>().starts_with("Connector config "));
   EXPECT_TRUE(noClass.body["message"].get<std::string>().ends_with(" contains no connector type"));
 
-  // Deliberately 400 rather than Connect's 500 (spec Q1), keeping the message prefix.
+  // Deliberately 400 rather than Connect's 500, keeping the message prefix.
   auto unknownClass = http_->post("/connectors", {{"name", "x"}, {"config", {{"connector.class", "com.example.NoSuchConnector"}}}});
   ASSERT_TRUE(errShape(unknownClass, 400));
   EXPECT_TRUE(unknownClass.body["message"].get<std::string>().starts_with(
@@ -190,7 +190,7 @@ TEST_F(RestApiTest, CreateReadUpdate) {
   auto p3 = http_->patch("/connectors/missing/config", {{"a", "b"}});
   ASSERT_TRUE(errShape(p3, 404));
   EXPECT_EQ(p3.body["message"], "Connector missing not found");
-  auto p4 = http_->patch("/connectors/src1/config", {{"name", "renamed"}});  // spec Q10
+  auto p4 = http_->patch("/connectors/src1/config", {{"name", "renamed"}});  // PATCH refuses a rename, as PUT does
   ASSERT_TRUE(errShape(p4, 400));
 
   auto nested = http_->post("/connectors", {{"name", "n"}, {"config", {{"connector.class", "NoopSource"}, {"x", {{"y", 1}}}}}});
@@ -229,7 +229,7 @@ TEST_F(RestApiTest, ExpandStatusAndInfo) {
   EXPECT_TRUE(both.body["src1"].contains("status"));
   auto bogus = http_->get("/connectors?expand=bogus");
   EXPECT_EQ(bogus.body, (json{{"src1", json::object()}}));
-  EXPECT_EQ(http_->get("/connectors?expand=status,info").body, (json{{"src1", json::object()}}));  // spec Q6
+  EXPECT_EQ(http_->get("/connectors?expand=status,info").body, (json{{"src1", json::object()}}));  // a comma list is one unknown expand value
 }
 
 // Cases 30-34.
@@ -353,7 +353,7 @@ TEST_F(RestApiTest, TopicsAndOffsets) {
     return t.status == 200 && t.body["src1"]["topics"] == json::array({"ct-topic"});
   }));
   EXPECT_EQ(http_->send("PUT", "/connectors/src1/topics/reset", "").status, 202);
-  EXPECT_EQ(http_->get("/connectors/unknown/topics").body, (json{{"unknown", {{"topics", json::array()}}}}));  // spec Q5
+  EXPECT_EQ(http_->get("/connectors/unknown/topics").body, (json{{"unknown", {{"topics", json::array()}}}}));  // no existence check, as in Connect
 
   ASSERT_TRUE(eventually([&] {
     auto o = http_->get("/connectors/src1/offsets");

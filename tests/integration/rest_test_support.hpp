@@ -1,6 +1,6 @@
 #pragma once
 // Shared by the rest_*_it tests: an in-process worker on port 0 with the fixture plugins, an HTTP
-// client, and "eventually" polling (every 100 ms, up to 30 s), as spec §10 describes.
+// client, and "eventually" polling (every 100 ms, up to 30 s).
 #include <gtest/gtest.h>
 #include <httplib.h>
 
@@ -17,7 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "runtime/worker.hpp"
+#include "app/worker.hpp"
 
 namespace sluice::testing {
 
@@ -32,7 +32,7 @@ inline bool eventually(const std::function<bool()>& condition, int timeoutMs = 3
   return condition();
 }
 
-// Connect's SRC_CFG / SNK_CFG with the no-op fixtures (spec §10), wired to each other so no Kafka is needed.
+// Connect's SRC_CFG / SNK_CFG with the no-op fixtures, wired to each other so no Kafka is needed.
 inline json srcCfg(const std::string& name) {
   return {{"connector.class", "NoopSource"}, {"tasks.max", "1"}, {"topic", "ct-topic"},
           {"sluice.sink.class", "noop-sink"}, {"name", name}};

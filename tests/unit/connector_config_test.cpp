@@ -1,4 +1,4 @@
-// The framework ConfigDef (spec §4.1/§4.4/§4.6) and ConfigInfos, against the fixture plugins.
+// Connect's framework ConfigDef (ConnectorConfig, SinkConnectorConfig) and ConfigInfos, against the fixture plugins.
 #include <gtest/gtest.h>
 
 #include <algorithm>

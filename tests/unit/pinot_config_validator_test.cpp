@@ -1,5 +1,5 @@
 // The offline Pinot validator: the shipped pinot/ configs pass, and one deliberately broken config per
-// rule of the research spec (§2.5 numbering, 0 = schema-side) is rejected by that rule.
+// rule of pinot_config_validator.hpp (its numbering, 0 = schema-side) is rejected by that rule.
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -191,7 +191,7 @@ TEST(PinotConfigValidator, EachBrokenConfigIsRejectedByItsRule) {
     EXPECT_TRUE(found) << "rule " << c.rule << " (" << c.what << ") not reported; got:" << describe(issues);
     covered.insert(c.rule);
   }
-  // Every numbered rule of §2.5 has at least one negative case.
+  // Every numbered rule has at least one negative case.
   for (int rule = 1; rule <= 24; ++rule) EXPECT_TRUE(covered.count(rule)) << "no negative case for rule " << rule;
 }
 

@@ -4,9 +4,9 @@
 #include <iostream>
 
 #include "common/logging.hpp"
+#include "app/worker.hpp"
 #include "rest/rest_server.hpp"
 #include "runtime/crash_guard.hpp"
-#include "runtime/worker.hpp"
 #include "storage/crash_record.hpp"
 
 namespace sluice {

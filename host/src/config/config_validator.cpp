@@ -5,16 +5,11 @@
 #include <cstdlib>
 #include <limits>
 
+#include <sluice/text.hpp>
+
 namespace sluice {
 
 namespace {
-
-std::string trim(const std::string& s) {
-  size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return "";
-  size_t e = s.find_last_not_of(" \t\r\n");
-  return s.substr(b, e - b + 1);
-}
 
 std::optional<long long> parseInteger(const std::string& raw, long long lo, long long hi) {
   std::string s = trim(raw);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include <sluice/text.hpp>
+
 namespace sluice {
 
 namespace {
@@ -53,12 +55,6 @@ Result<Listener> parseOne(const std::string& text) {
     return Error{"listeners: '" + text + "': the port must be a whole number in [0, 65535], got '" + portText + "'"};
   l.port = std::stoi(portText);
   return l;
-}
-
-std::string trim(const std::string& s) {
-  auto b = s.find_first_not_of(" \t");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t") - b + 1);
 }
 
 }  // namespace

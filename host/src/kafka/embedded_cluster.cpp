@@ -7,6 +7,8 @@
 #include <fstream>
 #include <string_view>
 
+#include <sluice/text.hpp>
+
 #include "common/logging.hpp"
 
 namespace sluice {
@@ -15,13 +17,6 @@ namespace {
 
 constexpr int kMaxBrokers = 32;
 constexpr int kMaxPartitions = 10000;
-
-std::string trim(const std::string& s) {
-  size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return "";
-  size_t e = s.find_last_not_of(" \t\r\n");
-  return s.substr(b, e - b + 1);
-}
 
 Result<int> parseCount(const std::string& key, const std::string& text, int min, int max) {
   std::string t = trim(text);

@@ -1,6 +1,6 @@
 #pragma once
 // Offline checks of Pinot schema + REALTIME table configs, mirroring what the controller rejects with
-// HTTP 400 (research spec pinot-ksql-datagen.md §2.1-2.5). `sluice provision` runs them before posting
+// HTTP 400 (Pinot's SchemaUtils.validate and TableConfigUtils.validate). `sluice provision` runs them before posting
 // so a typo is reported with the rule that caught it instead of a half-created table.
 #include <map>
 #include <nlohmann/json.hpp>
@@ -11,7 +11,7 @@
 namespace sluice {
 
 struct PinotIssue {
-  int rule = 0;  // the §2.5 rule number; 0 for schema-side checks (§2.1 / end of §2.5)
+  int rule = 0;  // the REALTIME table rule number (1-24); 0 for schema-side checks
   std::string message;
 };
 

@@ -1,4 +1,6 @@
-// /connectors/... as Connect's ConnectorsResource (standalone herder semantics, spec §2 E3-E23).
+// /connectors/... as Connect's ConnectorsResource (StandaloneHerder semantics).
+#include <sluice/text.hpp>
+
 #include "rest/json_dto.hpp"
 #include "rest/rest_context.hpp"
 #include "rest/router.hpp"
@@ -8,12 +10,6 @@ namespace sluice {
 namespace {
 
 constexpr const char* kName = "([^/]+)";
-
-std::string trim(const std::string& s) {
-  size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
-}
 
 std::string urlEncode(const std::string& s) {
   static const char* hex = "0123456789ABCDEF";
@@ -75,7 +71,7 @@ void addConnectorsRoutes(Router& router, RestContext& ctx) {
     size_t n = req.get_param_value_count("expand");
     if (n == 0) return sendJson(res, 200, names);
     bool status = false, info = false;
-    for (size_t i = 0; i < n; ++i) {  // repeated expand=; a comma list is one unknown value (spec Q6)
+    for (size_t i = 0; i < n; ++i) {  // repeated expand=; a comma list is one unknown value, as in Connect
       std::string e = req.get_param_value("expand", i);
       status |= e == "status";
       info |= e == "info";

@@ -24,7 +24,7 @@ nlohmann::json parseBody(const httplib::Request& req) {
   try {
     return nlohmann::json::parse(req.body);
   } catch (const nlohmann::json::parse_error& e) {
-    // Connect has no mapper here (spec Q7); a client mistake is a 400 that says where it broke.
+    // Connect has no mapper here (it answers 500); a client mistake is a 400 that says where it broke.
     throw HerderError(400, "Malformed JSON in the request body at byte " + std::to_string(e.byte) + ": " + e.what());
   }
 }

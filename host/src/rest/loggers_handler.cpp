@@ -102,7 +102,7 @@ void addLoggersRoutes(Router& router, RestContext&) {
           throw HerderError(400, "Desired 'level' parameter was not specified in request.");
         std::string text = body["level"].get<std::string>();
         auto level = parseLogLevel(text);  // the same names log.level takes
-        if (!level) throw HerderError(404, "invalid log level '" + text + "'.");  // Connect's quirk (spec Q2)
+        if (!level) throw HerderError(404, "invalid log level '" + text + "'.");  // Connect's quirk (LoggingResource)
         bool cluster = req.has_param("scope") && req.get_param_value("scope") == "cluster";
         auto& st = levels();
         std::vector<std::string> affected;

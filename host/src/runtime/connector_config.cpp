@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <regex>
 
+#include <sluice/text.hpp>
+
 #include "config/config_validator.hpp"
 #include "plugin/plugin_instance.hpp"
 #include "runtime/builtin_plugins.hpp"
@@ -25,12 +27,6 @@ ConfigKey key(std::string name, sluice_config_type type, std::optional<std::stri
   k.documentation = std::move(doc);
   k.validator = std::move(validator);
   return k;
-}
-
-std::string trim(const std::string& s) {
-  size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
 }
 
 std::string joinList(const std::vector<std::string>& items) {
@@ -378,7 +374,7 @@ ConnectorValidation validateConnectorConfig(const std::map<std::string, std::str
   v.plugin = registry.find(trim(cls->second));
   v.type = connectorTypeOf(v.plugin);
   if (v.type == ConnectorType::Unknown) {
-    // Deliberate difference from Connect (spec Q1): an unknown class is the client's mistake, so
+    // Deliberate difference from Connect (which answers 500): an unknown class is the client's mistake, so
     // 400 rather than 500; the message prefix is Connect's.
     std::vector<std::string> names;
     for (const auto& p : registry.plugins())

@@ -4,7 +4,7 @@
 #include <chrono>
 
 #include "common/logging.hpp"
-#include "runtime/kafka_group_offsets.hpp"
+#include "kafka/kafka_group_offsets.hpp"
 
 namespace sluice {
 
@@ -234,7 +234,7 @@ void Herder::patchConnector(const std::string& name, const std::map<std::string,
     else merged.erase(k);
   }
   auto nameIt = merged.find("name");
-  if (nameIt != merged.end() && nameIt->second != name)  // spec Q10: same check as PUT
+  if (nameIt != merged.end() && nameIt->second != name)  // as Connect's PATCH: same check as PUT
     throw HerderError(400, "Connector name configuration (" + nameIt->second +
                                ") doesn't match connector name in the URL (" + name + ")");
   putConnector(name, merged, {}, std::nullopt, true);
@@ -305,7 +305,7 @@ void Herder::resume(const std::string& name) {
 
 void Herder::stop(const std::string& name) {
   std::lock_guard<std::mutex> lock(mutex_);
-  Connector& c = get(name, "Unknown connector " + name);  // spec Q3: 404, not standalone's 500
+  Connector& c = get(name, "Unknown connector " + name);  // 404, not StandaloneHerder's 500
   persistTarget(name, TargetState::Stopped);
   c.target = TargetState::Stopped;
   stopTasks(c);
@@ -384,7 +384,7 @@ void Herder::restartTask(const std::string& name, int task) {
 std::vector<std::string> Herder::activeTopics(const std::string& name) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = connectors_.find(name);
-  if (it == connectors_.end()) return {};  // spec Q5: no existence check
+  if (it == connectors_.end()) return {};  // as Connect's GET .../topics: no existence check
   collectTopics(it->second);
   return {it->second.topics.begin(), it->second.topics.end()};
 }

@@ -17,7 +17,7 @@
 #include "config/worker_config.hpp"
 #include "plugin/plugin_registry.hpp"
 #include "runtime/connector_config.hpp"
-#include "runtime/offset_store.hpp"
+#include "storage/offset_store.hpp"
 #include "runtime/task_runner.hpp"
 #include "storage/config_store.hpp"
 #include "storage/crash_record.hpp"

@@ -11,7 +11,7 @@
 #include "config/config_validator.hpp"
 #include "plugin/plugin_instance.hpp"
 #include "runtime/converters.hpp"
-#include "runtime/dead_letter_queue.hpp"
+#include "kafka/dead_letter_queue.hpp"
 #include "runtime/transform_chain.hpp"
 
 namespace sluice {

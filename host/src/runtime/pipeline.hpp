@@ -27,8 +27,8 @@
 #include "common/result.hpp"
 #include "config/worker_config.hpp"
 #include "plugin/plugin_registry.hpp"
-#include "runtime/offset_store.hpp"
 #include "runtime/retry_operator.hpp"
+#include "storage/offset_store.hpp"
 
 namespace sluice {
 

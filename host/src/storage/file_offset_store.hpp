@@ -7,7 +7,7 @@
 #include <string>
 
 #include "common/result.hpp"
-#include "runtime/offset_store.hpp"
+#include "storage/offset_store.hpp"
 
 namespace sluice {
 

@@ -5,19 +5,21 @@
 #include <string>
 #include <vector>
 
+#include <sluice_common/java_date_pattern.hpp>
+
 namespace sluice::datagen {
 
 class TimeFormat {
  public:
   // Throws std::invalid_argument for an unknown pattern letter or an unsupported zone.
-  // zone: "UTC", "GMT", "Z", "+HH:MM", "-HH:MM", "UTC+HH:MM" (named regions need a tz database
+  // zone: as sluice::common::parseZoneOffset reads it, "UTC" or a fixed offset (named regions need a tz database
   // that this toolchain's <chrono> lacks, so they are refused with a clear message).
   TimeFormat(const std::string& pattern, const std::string& zone);
   void append(int64_t epochMs, std::string& out) const;
   int64_t offsetMs() const { return offsetMs_; }
 
  private:
-  enum class Field { Literal, Year, Month, Day, Hour, Minute, Second, Millis };
+  using Field = common::DateTimeField;
   struct Token {
     Field field;
     int width;

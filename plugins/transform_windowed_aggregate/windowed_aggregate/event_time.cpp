@@ -4,18 +4,15 @@
 #include <cmath>
 #include <stdexcept>
 
+#include <sluice_common/java_date_pattern.hpp>
+
 namespace sluice::windowed {
 
 namespace {
 
-constexpr int64_t kMsPerDay = 86'400'000;
-
-bool isLeap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-int daysInMonth(int64_t y, int m) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && isLeap(y) ? 29 : kDays[m - 1];
-}
+using common::appendPadded;
+using common::daysInMonth;
+using common::kMsPerDay;
 
 // Reads exactly n digits at text[pos]; advances pos.
 bool digits(std::string_view text, size_t& pos, int n, int64_t& value) {
@@ -54,78 +51,7 @@ int64_t toEpochMs(int64_t y, int64_t mo, int64_t d, int64_t h, int64_t mi, int64
          mi * 60'000 + s * 1000 + ms;
 }
 
-void appendPadded(std::string& out, int64_t value, int width) {
-  char buf[24];
-  bool negative = value < 0;
-  uint64_t v = negative ? static_cast<uint64_t>(-(value + 1)) + 1 : static_cast<uint64_t>(value);
-  int n = 0;
-  do {
-    buf[n++] = static_cast<char>('0' + v % 10);
-    v /= 10;
-  } while (v != 0);
-  while (n < width) buf[n++] = '0';
-  if (negative) out.push_back('-');
-  while (n > 0) out.push_back(buf[--n]);
-}
-
 }  // namespace
-
-int64_t daysFromCivil(int64_t y, int m, int d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-CivilDate civilFromDays(int64_t z) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t y = yoe + era * 400;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  const int d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  const int m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  return {y + (m <= 2), m, d};
-}
-
-bool parseZoneOffset(std::string_view zone, int64_t& offsetMs, std::string& error) {
-  std::string_view z = zone;
-  if (z.empty() || z == "UTC" || z == "Z" || z == "GMT" || z == "UT") {
-    offsetMs = 0;
-    return true;
-  }
-  for (std::string_view prefix : {"UTC", "GMT", "UT"}) {
-    if (z.substr(0, prefix.size()) == prefix) {
-      z.remove_prefix(prefix.size());
-      break;
-    }
-  }
-  if (!z.empty() && (z[0] == '+' || z[0] == '-')) {
-    int sign = z[0] == '-' ? -1 : 1;
-    std::string_view rest = z.substr(1);
-    int64_t hours = 0, minutes = 0;
-    size_t pos = 0;
-    bool ok = false;
-    if (rest.size() == 1 || rest.size() == 2) {
-      ok = digits(rest, pos, static_cast<int>(rest.size()), hours);
-    } else if (rest.size() == 4) {
-      ok = digits(rest, pos, 2, hours) && digits(rest, pos, 2, minutes);
-    } else if (rest.size() == 5 && rest[2] == ':') {
-      ok = digits(rest, pos, 2, hours) && (++pos, digits(rest, pos, 2, minutes));
-    }
-    if (ok && hours <= 18 && minutes <= 59) {
-      offsetMs = sign * (hours * 3'600'000 + minutes * 60'000);
-      return true;
-    }
-  }
-  error = "unsupported time zone '" + std::string(zone) +
-          "': use UTC or a fixed offset such as +02:00, -0530 or UTC+1 (IANA names are not supported)";
-  return false;
-}
 
 TimestampFormat TimestampFormat::compile(std::string_view spec) {
   TimestampFormat f;
@@ -142,45 +68,19 @@ TimestampFormat TimestampFormat::compile(std::string_view spec) {
     return f;
   }
   f.kind_ = Kind::Pattern;
-  size_t i = 0;
-  while (i < spec.size()) {
-    char c = spec[i];
-    if (c == '\'') {
-      size_t end = spec.find('\'', i + 1);
-      if (end == std::string_view::npos) throw std::invalid_argument("unterminated quote in timestamp format '" + std::string(spec) + "'");
-      if (end == i + 1) f.tokens_.push_back({Field::Literal, 0, '\''});
-      for (size_t k = i + 1; k < end; ++k) f.tokens_.push_back({Field::Literal, 0, spec[k]});
-      i = end + 1;
-      continue;
-    }
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
-      size_t run = i;
-      while (run < spec.size() && spec[run] == c) ++run;
-      int width = static_cast<int>(run - i);
-      Field field;
-      switch (c) {
-        case 'y':
-        case 'u': field = Field::Year; if (width != 4) throw std::invalid_argument("timestamp format: the year must be yyyy"); break;
-        case 'M': field = Field::Month; break;
-        case 'd': field = Field::Day; break;
-        case 'H': field = Field::Hour; break;
-        case 'm': field = Field::Minute; break;
-        case 's': field = Field::Second; break;
-        case 'S': field = Field::Fraction; break;
-        default:
-          throw std::invalid_argument(std::string("timestamp format '") + std::string(spec) + "': pattern letter '" + c +
-                                      "' is not supported (supported: yyyy MM dd HH mm ss S..S, literals, 'quoted', or "
-                                      "iso8601, epoch_millis, epoch_seconds)");
-      }
-      if (field != Field::Year && field != Field::Fraction && width != 2)
-        throw std::invalid_argument(std::string("timestamp format '") + std::string(spec) + "': '" + c + "' must be two letters");
-      if (field == Field::Fraction && width > 9) throw std::invalid_argument("timestamp format: at most 9 S");
-      f.tokens_.push_back({field, width, 0});
-      i = run;
-      continue;
-    }
-    f.tokens_.push_back({Field::Literal, 0, c});
-    ++i;
+  std::vector<common::DatePatternToken> tokens;
+  try {
+    tokens = common::tokenizeDatePattern(spec, common::kDateTimeLetters);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(std::string("timestamp format: ") + e.what() + "; or use iso8601, epoch_millis, epoch_seconds");
+  }
+  for (common::DatePatternToken& t : tokens) {
+    const Field field = common::dateTimeFieldOf(t);
+    if (field == Field::Year && t.count != 4) throw std::invalid_argument("timestamp format: the year must be yyyy");
+    if (field != Field::Literal && field != Field::Year && field != Field::Fraction && t.count != 2)
+      throw std::invalid_argument(std::string("timestamp format '") + std::string(spec) + "': '" + t.letter + "' must be two letters");
+    if (field == Field::Fraction && t.count > 9) throw std::invalid_argument("timestamp format: at most 9 S");
+    f.tokens_.push_back({field, t.count, std::move(t.literal)});
   }
   if (f.tokens_.empty()) throw std::invalid_argument("timestamp format is empty");
   return f;
@@ -203,8 +103,8 @@ bool TimestampFormat::parsePattern(std::string_view text, int64_t zoneOffsetMs, 
     int64_t v = 0;
     switch (t.field) {
       case Field::Literal:
-        if (pos >= text.size() || text[pos] != t.literal) return false;
-        ++pos;
+        if (text.substr(pos, t.literal.size()) != t.literal) return false;
+        pos += t.literal.size();
         continue;
       case Field::Fraction:
         if (!digits(text, pos, t.width, v)) return false;
@@ -330,7 +230,7 @@ void TimestampFormat::format(int64_t epochMs, int64_t zoneOffsetMs, std::string&
   }
   for (const Token& t : tokens_) {
     switch (t.field) {
-      case Field::Literal: out.push_back(t.literal); break;
+      case Field::Literal: out += t.literal; break;
       case Field::Year: appendPadded(out, date.year, 4); break;
       case Field::Month: appendPadded(out, date.month, 2); break;
       case Field::Day: appendPadded(out, date.day, 2); break;

@@ -6,27 +6,17 @@
 #include <string_view>
 #include <vector>
 
+#include <sluice_common/civil_time.hpp>
+#include <sluice_common/java_date_pattern.hpp>
+
 namespace sluice::windowed {
 
-// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's days_from_civil).
-int64_t daysFromCivil(int64_t year, int month, int day);
-struct CivilDate {
-  int64_t year;
-  int month;
-  int day;
-};
-CivilDate civilFromDays(int64_t days);
-
-// floor(a / b) for b > 0, also for negative a.
-inline int64_t floorDiv(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  if ((a % b != 0) && (a < 0)) --q;
-  return q;
-}
-
-// Parses "UTC", "Z", "GMT", "+02:00", "-0530", "UTC+2", "GMT-03:30" into an offset in ms east of
-// UTC. Returns false (with a reason) for anything else, including IANA names.
-bool parseZoneOffset(std::string_view zone, int64_t& offsetMs, std::string& error);
+// The calendar arithmetic and zone offsets are shared with the other plugins that handle time.
+using common::CivilDate;
+using common::civilFromDays;
+using common::daysFromCivil;
+using common::floorDiv;
+using common::parseZoneOffset;
 
 // A compiled timestamp format: a Java DateTimeFormatter-style pattern (yyyy MM dd HH mm ss S..S,
 // literals, 'quoted'), "iso8601", "epoch_millis" or "epoch_seconds".
@@ -45,11 +35,11 @@ class TimestampFormat {
   void format(int64_t epochMs, int64_t zoneOffsetMs, std::string& out) const;
 
  private:
-  enum class Field : uint8_t { Year, Month, Day, Hour, Minute, Second, Fraction, Literal };
+  using Field = common::DateTimeField;
   struct Token {
     Field field;
-    int width;     // digits (fraction: 1..9); literal: unused
-    char literal;  // for Field::Literal
+    int width;            // digits (fraction: 1..9); literal: unused
+    std::string literal;  // for Field::Literal
   };
   bool parsePattern(std::string_view text, int64_t zoneOffsetMs, int64_t& epochMs) const;
   static bool parseIso(std::string_view text, int64_t zoneOffsetMs, int64_t& epochMs);

@@ -1,17 +1,12 @@
 #include "windowed_aggregate/window_options.hpp"
 
+#include <sluice/text.hpp>
+
 #include <stdexcept>
 
 namespace sluice::windowed {
 
 namespace {
-
-std::string trim(std::string_view s) {
-  size_t b = s.find_first_not_of(" \t");
-  if (b == std::string_view::npos) return "";
-  size_t e = s.find_last_not_of(" \t");
-  return std::string(s.substr(b, e - b + 1));
-}
 
 TimestampFormat compileFormat(const std::string& key, const std::string& spec) {
   try {

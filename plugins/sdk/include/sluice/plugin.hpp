@@ -21,6 +21,7 @@
 #pragma once
 
 #include <sluice/plugin.h>
+#include <sluice/text.hpp>
 
 #include <cctype>
 #include <charconv>
@@ -127,10 +128,8 @@ class Config {
     while (start <= s.size()) {
       size_t end = s.find(',', start);
       if (end == std::string::npos) end = s.size();
-      std::string item = s.substr(start, end - start);
-      size_t b = item.find_first_not_of(" \t");
-      size_t e = item.find_last_not_of(" \t");
-      if (b != std::string::npos) out.push_back(item.substr(b, e - b + 1));
+      std::string_view item = trimView(std::string_view(s).substr(start, end - start));
+      if (!item.empty()) out.emplace_back(item);
       start = end + 1;
     }
     return out;

@@ -1,4 +1,4 @@
-#include "runtime/worker.hpp"
+#include "app/worker.hpp"
 
 #include <fstream>
 #include <sstream>
@@ -17,7 +17,7 @@ namespace sluice {
 
 namespace {
 
-// Stable and non-empty without asking Kafka (spec E1): derived from bootstrap.servers.
+// Stable and non-empty without asking Kafka: derived from bootstrap.servers.
 std::string clusterIdFor(const std::string& bootstrap) {
   uint64_t h = 1469598103934665603ULL;
   for (unsigned char c : bootstrap) h = (h ^ c) * 1099511628211ULL;

@@ -1,4 +1,4 @@
-#include "runtime/dead_letter_queue.hpp"
+#include "kafka/dead_letter_queue.hpp"
 
 #include <librdkafka/rdkafka.h>
 

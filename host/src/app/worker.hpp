@@ -18,7 +18,7 @@
 #include "rest/rest_context.hpp"
 #include "rest/rest_server.hpp"
 #include "runtime/herder.hpp"
-#include "runtime/offset_store.hpp"
+#include "storage/offset_store.hpp"
 #include "storage/config_store.hpp"
 
 namespace sluice {

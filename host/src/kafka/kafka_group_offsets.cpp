@@ -1,4 +1,4 @@
-#include "runtime/kafka_group_offsets.hpp"
+#include "kafka/kafka_group_offsets.hpp"
 
 #include <librdkafka/rdkafka.h>
 
