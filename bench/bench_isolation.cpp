@@ -34,9 +34,9 @@ double recordsPerSecond(bool isolated, long records, PluginRegistry& registry) {
                  {"key.converter", "org.apache.kafka.connect.storage.StringConverter"},
                  {"value.converter", "org.apache.kafka.connect.json.JsonConverter"},
                  {"value.converter.schemas.enable", "false"}};
-  spec.worker = &worker;
-  spec.plugins = &registry;
-  spec.offsets = &offsets;
+  spec.worker = std::shared_ptr<const WorkerConfig>(std::shared_ptr<void>(), &worker);  // borrowed: outlives the pipeline
+  spec.plugins = std::shared_ptr<PluginRegistry>(std::shared_ptr<void>(), &registry);  // borrowed: outlives the pipeline
+  spec.offsets = std::shared_ptr<OffsetStore>(std::shared_ptr<void>(), &offsets);  // borrowed: outlives the pipeline
   std::unique_ptr<Pipeline> pipeline;
   if (isolated) {
     IsolationOptions options;

@@ -150,9 +150,9 @@ struct PipelineHarness {
     PipelineSpec spec;
     spec.connector = name;
     spec.config = config;
-    spec.worker = &worker;
-    spec.plugins = &registry;
-    spec.offsets = &offsets;
+    spec.worker = std::shared_ptr<const WorkerConfig>(std::shared_ptr<void>(), &worker);  // borrowed: outlives the pipeline
+    spec.plugins = std::shared_ptr<PluginRegistry>(std::shared_ptr<void>(), &registry);
+    spec.offsets = std::shared_ptr<OffsetStore>(std::shared_ptr<void>(), &offsets);
     auto p = Pipeline::build(spec);
     if (!p.ok()) throw std::runtime_error(p.error());
     auto started = (*p)->start();

@@ -26,8 +26,8 @@ class IsolatedPipelineIt : public ::testing::Test {
     s.config = {{"name", "isolated"}, {"connector.class", "noop-source"}, {"sluice.sink.class", "noop-sink"},
                 {"poll.interval.ms", "0"}, {"plugin.isolation", "process"}};
     for (auto& [k, v] : extra) s.config[k] = v;
-    s.worker = &worker_;
-    s.offsets = &offsets_;
+    s.worker = std::shared_ptr<const WorkerConfig>(std::shared_ptr<void>(), &worker_);  // borrowed: outlives the pipeline
+    s.offsets = std::shared_ptr<OffsetStore>(std::shared_ptr<void>(), &offsets_);  // borrowed: outlives the pipeline
     return s;
   }
   IsolationOptions options(std::vector<std::string> shellArgs = {}) {

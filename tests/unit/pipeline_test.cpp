@@ -20,9 +20,9 @@ class PipelineTest : public ::testing::Test {
     config.emplace("sluice.sink.class", "noop-sink");
     spec_.connector = "c1";
     spec_.config = config;
-    spec_.worker = &worker_;
-    spec_.plugins = &registry_;
-    spec_.offsets = &offsets_;
+    spec_.worker = std::shared_ptr<const WorkerConfig>(std::shared_ptr<void>(), &worker_);  // borrowed: outlives the pipeline
+    spec_.plugins = std::shared_ptr<PluginRegistry>(std::shared_ptr<void>(), &registry_);
+    spec_.offsets = std::shared_ptr<OffsetStore>(std::shared_ptr<void>(), &offsets_);
     return Pipeline::build(spec_);
   }
 

@@ -42,10 +42,10 @@ std::vector<std::string> Worker::pluginDirs() const {
 Result<bool> Worker::start() {
   auto log = logger("sluice.worker");
   for (const auto& key : config_.unknownKeys()) log->warn("the configuration '{}' was supplied but isn't a known config", key);
-  for (const auto& dir : pluginDirs()) registry_.scanDirectory(dir);
-  watcher_ = std::make_unique<PluginWatcher>(registry_, pluginDirs(),
+  for (const auto& dir : pluginDirs()) registry_->scanDirectory(dir);
+  watcher_ = std::make_unique<PluginWatcher>(*registry_, pluginDirs(),
                                              static_cast<int>(config_.getLong("plugin.scan.interval.ms", 1000)));
-  log->info("worker started with {} plugins ({} refused)", registry_.plugins().size(), registry_.refused().size());
+  log->info("worker started with {} plugins ({} refused)", registry_->plugins().size(), registry_->refused().size());
 
   std::string clusterId = clusterIdFor(config_.bootstrapServers());
   if (isEmbeddedBootstrap(config_.bootstrapServers())) {
@@ -88,8 +88,9 @@ Result<bool> Worker::start() {
     }
     return Pipeline::build(spec);
   };
-  herder_ = std::make_unique<Herder>(config_, registry_, *offsets_, *configs_, factory, "");
-  rest_context_ = std::unique_ptr<RestContext>(new RestContext{*herder_, registry_, config_, clusterId});
+  // The herder and its tasks get their own copy of the config, complete now that bootstrap.servers is known.
+  herder_ = std::make_unique<Herder>(std::make_shared<const WorkerConfig>(config_), registry_, offsets_, *configs_, factory, "");
+  rest_context_ = std::unique_ptr<RestContext>(new RestContext{*herder_, *registry_, config_, clusterId});
   rest_ = std::make_unique<RestServer>(*rest_context_);
   auto bound = rest_->start(host, config_.restPort());
   if (!bound.ok()) return Error{bound.error()};

@@ -40,7 +40,7 @@ class Worker {
   void stop();
 
   const WorkerConfig& config() const { return config_; }
-  PluginRegistry& plugins() { return registry_; }
+  PluginRegistry& plugins() { return *registry_; }
   Herder* herder() { return herder_.get(); }
   int restPort() const { return restPort_; }
   std::vector<std::string> pluginDirs() const;
@@ -51,10 +51,11 @@ class Worker {
   void createEmbeddedTopics(const std::map<std::string, std::string>& connectorConfig);
 
   WorkerConfig config_;
-  PluginRegistry registry_;
+  // Shared with every task, which may outlive the worker when abandoned for ignoring stop().
+  std::shared_ptr<PluginRegistry> registry_ = std::make_shared<PluginRegistry>();
   std::unique_ptr<PluginWatcher> watcher_;
   std::unique_ptr<EmbeddedCluster> kafka_;
-  std::unique_ptr<OffsetStore> offsets_;
+  std::shared_ptr<OffsetStore> offsets_;
   std::unique_ptr<ConfigStore> configs_;
   std::unique_ptr<Herder> herder_;
   std::unique_ptr<RestContext> rest_context_;

@@ -132,7 +132,7 @@ class PipelineImpl : public Pipeline {
 Result<PluginInstancePtr> PipelineImpl::createPlugin(PluginPtr plugin, Config props) {
   auto validated = validateConfig(plugin->config, props);
   if (validated.errorCount() > 0) return Error{plugin->name + ": " + validated.allErrors().front()};
-  OffsetStore* store = spec_.offsets;
+  std::shared_ptr<OffsetStore> store = spec_.offsets;  // the plugin's context keeps the store alive
   std::string connector = spec_.connector;
   HostContext::OffsetReader reader;
   if (store) reader = [store, connector](const std::string& partition) { return store->read(connector, partition); };

@@ -18,7 +18,8 @@
 // record (flush() succeeded), and never past an input offset a stateful transform still holds.
 //
 // Threading: build/start/runOnce/commit/close are called from the task's own thread; stop() may
-// come from any thread and makes a blocked runOnce() return soon.
+// come from any thread, never before start() returned (TaskRunner defers it), and makes a blocked
+// runOnce() return soon.
 #include <map>
 #include <memory>
 #include <optional>
@@ -38,9 +39,11 @@ struct PipelineSpec {
   int taskCount = 1;
   int generation = 0;                         // bumps on every (re)configuration
   std::map<std::string, std::string> config;  // the connector's validated config, defaults filled in
-  const WorkerConfig* worker = nullptr;       // bootstrap.servers, producer.*, consumer.*, converters
-  PluginRegistry* plugins = nullptr;
-  OffsetStore* offsets = nullptr;
+  // Shared, not borrowed: a task that ignores stop() is abandoned (as Connect abandons it) and may
+  // still use these after the herder and the worker that made them are gone.
+  std::shared_ptr<const WorkerConfig> worker;  // bootstrap.servers, producer.*, consumer.*, converters
+  std::shared_ptr<PluginRegistry> plugins;
+  std::shared_ptr<OffsetStore> offsets;
   std::shared_ptr<RetryClock> clock = RetryClock::system();  // paces retries; tests pass a fake one
 };
 

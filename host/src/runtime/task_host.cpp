@@ -121,9 +121,9 @@ class TaskHost {
       for (const auto& dir : msg.at("pluginDirs").get<std::vector<std::string>>()) registry_.scanDirectory(dir);
       PipelineSpec spec;
       specFromJson(msg.at("spec"), spec);
-      spec.worker = &worker_;
-      spec.plugins = &registry_;
-      spec.offsets = &offsets_;
+      spec.worker = std::shared_ptr<const WorkerConfig>(std::shared_ptr<void>(), &worker_);  // borrowed: outlives the pipeline
+      spec.plugins = std::shared_ptr<PluginRegistry>(std::shared_ptr<void>(), &registry_);  // borrowed: outlives the pipeline
+      spec.offsets = std::shared_ptr<OffsetStore>(std::shared_ptr<void>(), &offsets_);  // borrowed: outlives the pipeline
       auto built = Pipeline::build(spec);
       if (!built.ok()) return fail(result, built.error());
       pipeline_ = std::move(built.value());

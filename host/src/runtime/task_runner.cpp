@@ -16,31 +16,60 @@ const char* runStateName(RunState state) {
       return "STOPPED";
     case RunState::Failed:
       return "FAILED";
-    case RunState::Restarting:
-      return "RESTARTING";
     default:
       return "UNASSIGNED";
   }
 }
 
+TaskStatus TaskStatusCell::status() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  TaskStatus status = status_;
+  // A task whose source or sink cannot reach its outside system stays RUNNING (its client keeps
+  // retrying, as Connect's do) and says why in its trace.
+  if (status.state == RunState::Running && !healthProblem_.empty()) status.trace = healthProblem_;
+  return status;
+}
+
+void TaskStatusCell::setHealthProblem(std::string problem) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  healthProblem_ = std::move(problem);
+}
+
+std::vector<std::string> TaskStatusCell::topics() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return topics_;
+}
+
+void TaskStatusCell::set(RunState state, std::string trace) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  status_ = {state, std::move(trace)};
+}
+
+void TaskStatusCell::setTopics(std::vector<std::string> topics) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  topics_ = std::move(topics);
+}
+
 // State shared with the thread; kept alive by the thread itself so an abandoned task never
-// touches freed memory.
+// touches freed memory. `mutex` guards the flags only and is never held across a plugin call.
 struct TaskRunner::Shared {
   PipelineSpec spec;
   PipelineFactory factory;
-  mutable std::mutex mutex;
+  std::shared_ptr<TaskStatusCell> cell;
+  std::mutex mutex;
   std::condition_variable cv;
   bool stopRequested = false;
   bool paused = false;
   bool finished = false;
-  TaskStatus status;
-  Pipeline* pipeline = nullptr;  // valid while the thread owns it, guarded by mutex
-  std::vector<std::string> topics;
+  Pipeline* started = nullptr;  // set once start() returned OK, cleared before close()
+  int stopsInFlight = 0;        // requestStop() calls inside started->stop(); close() waits for them
 };
 
-TaskRunner::TaskRunner(PipelineSpec spec, PipelineFactory factory, bool paused) : shared_(std::make_shared<Shared>()) {
+TaskRunner::TaskRunner(PipelineSpec spec, PipelineFactory factory, bool paused)
+    : cell_(std::make_shared<TaskStatusCell>()), shared_(std::make_shared<Shared>()) {
   shared_->spec = std::move(spec);
   shared_->factory = std::move(factory);
+  shared_->cell = cell_;
   shared_->paused = paused;
   thread_ = std::thread(&TaskRunner::run, shared_);
 }
@@ -56,26 +85,20 @@ void TaskRunner::setPaused(bool paused) {
   shared_->cv.notify_all();
 }
 
-TaskStatus TaskRunner::status() const {
-  std::lock_guard<std::mutex> lock(shared_->mutex);
-  TaskStatus status = shared_->status;
-  // A task whose source or sink cannot reach its outside system stays RUNNING (its client keeps
-  // retrying, as Connect's do) and says why in its trace; the pipeline lives while registered here.
-  if (status.state == RunState::Running && shared_->pipeline) {
-    if (auto problem = shared_->pipeline->healthProblem()) status.trace = *problem;
-  }
-  return status;
-}
-
-std::vector<std::string> TaskRunner::activeTopics() const {
-  std::lock_guard<std::mutex> lock(shared_->mutex);
-  return shared_->topics;
-}
-
 void TaskRunner::requestStop() {
+  Pipeline* pipeline;
+  {
+    std::lock_guard<std::mutex> lock(shared_->mutex);
+    if (shared_->stopRequested) return;
+    shared_->stopRequested = true;
+    shared_->cv.notify_all();
+    pipeline = shared_->started;  // null while building or starting: the task thread stops it after start()
+    if (!pipeline) return;
+    ++shared_->stopsInFlight;
+  }
+  pipeline->stop();  // outside the lock: a plugin's stop() may take its time
   std::lock_guard<std::mutex> lock(shared_->mutex);
-  shared_->stopRequested = true;
-  if (shared_->pipeline) shared_->pipeline->stop();
+  --shared_->stopsInFlight;
   shared_->cv.notify_all();
 }
 
@@ -98,31 +121,39 @@ bool TaskRunner::awaitStop(int timeoutMs) {
 void TaskRunner::run(std::shared_ptr<Shared> s) {
   auto log = logger("sluice.worker");
   const std::string id = s->spec.connector + "-" + std::to_string(s->spec.taskId);
-  auto setStatus = [&](RunState state, std::string trace = "") {
-    std::lock_guard<std::mutex> lock(s->mutex);
-    s->status = {state, std::move(trace)};
-  };
+  TaskStatusCell& cell = *s->cell;
   auto fail = [&](const std::string& message) {
     log->error("task {} failed: {}", id, message);
-    setStatus(RunState::Failed, message);
+    cell.set(RunState::Failed, message);
   };
 
   std::unique_ptr<Pipeline> pipeline;
+  bool ran = false;  // start() succeeded: there may be something to commit
   try {
     auto built = s->factory(s->spec);
     if (!built.ok()) {
       fail(built.error());
     } else {
       pipeline = std::move(built.value());
+      bool stopAskedBeforeStart;
       {
         std::lock_guard<std::mutex> lock(s->mutex);
-        s->pipeline = pipeline.get();
-        if (s->stopRequested) pipeline->stop();
+        stopAskedBeforeStart = s->stopRequested;
       }
-      auto started = pipeline->start();
-      if (!started.ok()) {
+      auto started = stopAskedBeforeStart ? Result<bool>(false) : pipeline->start();
+      if (stopAskedBeforeStart) {
+        log->info("task {} was stopped before it started", id);
+      } else if (!started.ok()) {
         fail(started.error());
       } else {
+        ran = true;
+        bool stopAskedDuringStart;
+        {
+          std::lock_guard<std::mutex> lock(s->mutex);
+          s->started = pipeline.get();
+          stopAskedDuringStart = s->stopRequested;
+        }
+        if (stopAskedDuringStart) pipeline->stop();  // deferred until start() returned
         log->info("task {} started", id);
         bool ended = false;  // the source finished: idle, still RUNNING (as Connect)
         bool pauseCommitted = false;
@@ -136,8 +167,8 @@ void TaskRunner::run(std::shared_ptr<Shared> s) {
               // An isolated task whose process died is FAILED, with what happened, until its
               // pipeline has started a new process (IsolatedPipeline restarts it with backoff).
               std::string restarting = pipeline->restartingTrace();
-              if (!restarting.empty()) s->status = {RunState::Failed, std::move(restarting)};
-              else if (s->status.state != RunState::Running) s->status = {RunState::Running, ""};
+              if (!restarting.empty()) cell.set(RunState::Failed, std::move(restarting));
+              else if (cell.status().state != RunState::Running) cell.set(RunState::Running);
             }
             if (ended && !paused) {
               s->cv.wait_for(lock, std::chrono::milliseconds(200));
@@ -152,7 +183,7 @@ void TaskRunner::run(std::shared_ptr<Shared> s) {
                 break;
               }
               pauseCommitted = true;
-              setStatus(RunState::Paused);
+              cell.set(RunState::Paused);
             }
             std::unique_lock<std::mutex> lock(s->mutex);
             s->cv.wait_for(lock, std::chrono::milliseconds(200), [&] { return s->stopRequested || !s->paused; });
@@ -168,9 +199,8 @@ void TaskRunner::run(std::shared_ptr<Shared> s) {
             log->info("task {}: source finished; the task stays idle", id);
             ended = true;
           }
-          auto topics = pipeline->activeTopics();
-          std::lock_guard<std::mutex> lock(s->mutex);
-          s->topics = std::move(topics);
+          cell.setTopics(pipeline->activeTopics());
+          cell.setHealthProblem(pipeline->healthProblem().value_or(""));
         }
       }
     }
@@ -178,15 +208,16 @@ void TaskRunner::run(std::shared_ptr<Shared> s) {
     fail(std::string("unexpected error: ") + e.what());
   }
   if (pipeline) {
-    bool failed;
     {
-      std::lock_guard<std::mutex> lock(s->mutex);
-      s->pipeline = nullptr;
-      failed = s->status.state == RunState::Failed;
+      // No stop() may still be running on another thread when the plugins are destroyed.
+      std::unique_lock<std::mutex> lock(s->mutex);
+      s->started = nullptr;
+      s->cv.wait(lock, [&] { return s->stopsInFlight == 0; });
     }
+    bool failed = cell.status().state == RunState::Failed;
     // A graceful stop (shutdown, pause-then-stop, reconfiguration) commits what was delivered, so a
     // restart does not redo it; a failed task commits nothing (its last batch was not delivered).
-    if (!failed) {
+    if (ran && !failed) {
       auto c = pipeline->commit();
       if (!c.ok()) log->warn("task {}: final commit failed: {}", id, c.error());
     }
@@ -197,8 +228,8 @@ void TaskRunner::run(std::shared_ptr<Shared> s) {
     }
     pipeline.reset();
   }
+  if (cell.status().state != RunState::Failed) cell.set(RunState::Unassigned);
   std::lock_guard<std::mutex> lock(s->mutex);
-  if (s->status.state != RunState::Failed) s->status = {RunState::Unassigned, ""};
   s->finished = true;
   s->cv.notify_all();
 }

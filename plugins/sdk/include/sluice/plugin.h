@@ -20,12 +20,34 @@
  *  4. Errors. Hooks return a sluice_status. Before returning an error a plugin should call
  *     host->set_error(ctx, message); the message becomes the task's `trace` in the REST status.
  *     No C++ exception may cross this boundary (the C++ SDK catches them all).
- *  5. Threading. Calls on one instance are serialised on its task thread, except stop(), which may
- *     come from any thread and must make a blocked poll()/put() return soon. poll() returns within
- *     timeout_ms even when there is no data. Plugins keep no mutable global state.
+ *  5. Threading. create(), start(), poll(), apply(), tick(), held_offset(), put(), flush(),
+ *     on_delivered() and destroy() of one instance are called on its task's thread, one at a time.
+ *     stop() is the exception: it may come from another thread while poll(), put() or apply() runs,
+ *     and must make that call return soon, so it must be safe to run concurrently with them (a flag
+ *     the blocked call checks is enough). stop() never reaches an instance before or during its
+ *     start(): a stop asked for while start() runs is delivered right after start() returns. stop()
+ *     is called exactly once per instance, always before destroy(), even when start() failed or was
+ *     never called because another plugin of the same task failed first. A task that does not
+ *     return from a call within the worker's task.shutdown.graceful.timeout.ms after stop() is
+ *     abandoned, as Connect abandons it: its thread keeps running until the call returns, then
+ *     destroys the instance. poll() returns within timeout_ms even when there is no data. Plugins
+ *     keep no mutable global state.
  *  6. Configuration crosses as strings (Kafka Connect's Map<String,String>). The host has already
  *     checked types, required keys and validators from the plugin's config table before validate()
  *     or create() is called.
+ *  7. Tasks. A connector runs up to tasks.max tasks, each with its own instances on its own thread,
+ *     and each instance finds "task.id" (0-based) and "task.count" among its props (Connect's
+ *     Connector.taskConfigs(maxTasks)). A source must take a disjoint share of the work for its
+ *     task.id (for example the files, tables or key ranges whose index modulo task.count equals
+ *     task.id), or every record is produced task.count times. Kafka input needs nothing: the
+ *     consumer group shares the partitions out.
+ *  8. Offsets. A source names where each record came from with source_partition/source_offset.
+ *     After each successful flush() of the sink the host calls on_delivered() once per source
+ *     partition, with the last record of that partition the flush made durable (Connect's
+ *     commitRecord; every earlier record of the partition is durable too), and records its offset,
+ *     which the worker makes durable every offset.flush.interval.ms and read_offset() returns after
+ *     a restart. Nothing is recorded for records the sink did not flush, so a restart resumes at or
+ *     before the last durable record (at least once), never past it.
  */
 #ifndef SLUICE_PLUGIN_H
 #define SLUICE_PLUGIN_H
