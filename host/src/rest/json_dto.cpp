@@ -64,6 +64,18 @@ std::map<std::string, std::optional<std::string>> flatPatch(const nlohmann::json
   return out;
 }
 
+std::vector<OffsetEntry> offsetEntries(const nlohmann::json& body) {
+  if (!body.is_object() || !body.contains("offsets") || !body["offsets"].is_array() || body["offsets"].empty())
+    throw HerderError(400, "Partitions / offsets need to be provided for an alter offsets request");
+  std::vector<OffsetEntry> out;
+  for (const auto& e : body["offsets"]) {
+    if (!e.is_object() || !e.contains("partition"))
+      throw HerderError(400, "Each element of 'offsets' must be an object with 'partition' and 'offset'");
+    out.push_back({e["partition"], e.value("offset", nlohmann::json(nullptr))});
+  }
+  return out;
+}
+
 nlohmann::json toJson(const ConnectorInfo& info) {
   nlohmann::json tasks = nlohmann::json::array();
   for (int t : info.tasks) tasks.push_back({{"connector", info.name}, {"task", t}});
