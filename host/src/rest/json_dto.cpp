@@ -8,7 +8,10 @@ nlohmann::json errorBody(int status, const std::string& message) {
 
 void sendJson(httplib::Response& res, int status, const nlohmann::json& body) {
   res.status = status;
-  res.set_content(body.dump(), "application/json");
+  // Messages may quote the client's own bytes (a parse error's "last read: ...") or a plugin's text,
+  // which need not be UTF-8: those bytes become U+FFFD rather than dump() throwing, which would turn
+  // a 400 into a bodiless 500.
+  res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json");
 }
 
 void sendError(httplib::Response& res, int status, const std::string& message) {
