@@ -16,11 +16,23 @@ namespace sluice {
 
 namespace {
 
-Result<bool> flatten(const YAML::Node& node, const std::string& prefix, std::map<std::string, std::string>& out) {
+// Far deeper than any dotted Kafka key; a YAML alias that contains itself (`a: &x {b: *x}`) is endless.
+constexpr int kMaxNesting = 32;
+
+std::string lineOf(const YAML::Node& node) { return "line " + std::to_string(node.Mark().line + 1); }
+
+Result<bool> flatten(const YAML::Node& node, const std::string& prefix, std::map<std::string, std::string>& out,
+                     int depth = 0) {
+  if (depth > kMaxNesting)
+    return Error{"'" + prefix.substr(0, 200) + "...' is nested more than " + std::to_string(kMaxNesting) +
+                 " levels deep (an alias that refers to itself?)"};
   if (node.IsMap()) {
     for (const auto& kv : node) {
+      if (!kv.first.IsScalar())
+        return Error{"keys must be plain text, but " + (prefix.empty() ? std::string("a key") : "a key under '" + prefix + "'") +
+                     " at " + lineOf(kv.first) + " is a " + (kv.first.IsMap() ? "map" : kv.first.IsSequence() ? "list" : "null")};
       std::string key = kv.first.as<std::string>();
-      auto r = flatten(kv.second, prefix.empty() ? key : prefix + "." + key, out);
+      auto r = flatten(kv.second, prefix.empty() ? key : prefix + "." + key, out, depth + 1);
       if (!r.ok()) return r;
     }
   } else if (node.IsSequence()) {
@@ -170,7 +182,8 @@ const std::vector<std::string>& WorkerConfig::knownKeys() {
 std::vector<std::string> WorkerConfig::unknownKeys() const {
   const auto& prefixes = workerPassThroughPrefixes();
   std::vector<std::string> out;
-  for (const auto& [k, _] : values_) {
+  for (const auto& entry : values_) {
+    const std::string& k = entry.first;  // not a structured binding: clang 14 cannot capture those
     if (findWorkerKey(k)) continue;
     if (std::any_of(prefixes.begin(), prefixes.end(), [&](const std::string& p) { return k.rfind(p, 0) == 0; })) continue;
     out.push_back(k);

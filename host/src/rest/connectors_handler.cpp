@@ -46,18 +46,6 @@ void checkNameMatches(const std::map<std::string, std::string>& config, const st
                                name + ")");
 }
 
-std::vector<OffsetEntry> offsetEntries(const nlohmann::json& body) {
-  if (!body.is_object() || !body.contains("offsets") || !body["offsets"].is_array() || body["offsets"].empty())
-    throw HerderError(400, "Partitions / offsets need to be provided for an alter offsets request");
-  std::vector<OffsetEntry> out;
-  for (const auto& e : body["offsets"]) {
-    if (!e.is_object() || !e.contains("partition"))
-      throw HerderError(400, "Each element of 'offsets' must be an object with 'partition' and 'offset'");
-    out.push_back({e["partition"], e.value("offset", nlohmann::json(nullptr))});
-  }
-  return out;
-}
-
 nlohmann::json infoJson(RestContext& ctx, const std::string& name) { return toJson(ctx.herder.info(name)); }
 
 }  // namespace

@@ -8,7 +8,10 @@ nlohmann::json errorBody(int status, const std::string& message) {
 
 void sendJson(httplib::Response& res, int status, const nlohmann::json& body) {
   res.status = status;
-  res.set_content(body.dump(), "application/json");
+  // Messages may quote the client's own bytes (a parse error's "last read: ...") or a plugin's text,
+  // which need not be UTF-8: those bytes become U+FFFD rather than dump() throwing, which would turn
+  // a 400 into a bodiless 500.
+  res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json");
 }
 
 void sendError(httplib::Response& res, int status, const std::string& message) {
@@ -61,6 +64,18 @@ std::map<std::string, std::optional<std::string>> flatPatch(const nlohmann::json
   requireObject(body);
   std::map<std::string, std::optional<std::string>> out;
   for (const auto& [k, v] : body.items()) out[k] = scalarText(k, v);
+  return out;
+}
+
+std::vector<OffsetEntry> offsetEntries(const nlohmann::json& body) {
+  if (!body.is_object() || !body.contains("offsets") || !body["offsets"].is_array() || body["offsets"].empty())
+    throw HerderError(400, "Partitions / offsets need to be provided for an alter offsets request");
+  std::vector<OffsetEntry> out;
+  for (const auto& e : body["offsets"]) {
+    if (!e.is_object() || !e.contains("partition"))
+      throw HerderError(400, "Each element of 'offsets' must be an object with 'partition' and 'offset'");
+    out.push_back({e["partition"], e.value("offset", nlohmann::json(nullptr))});
+  }
   return out;
 }
 

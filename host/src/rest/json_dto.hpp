@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "runtime/herder.hpp"
 
@@ -24,6 +25,8 @@ nlohmann::json parseBody(const httplib::Request& req);
 // `nullKeys` (or kept as nullopt by the optional variant); nested values are a 400.
 std::map<std::string, std::string> flatConfig(const nlohmann::json& body, std::set<std::string>& nullKeys);
 std::map<std::string, std::optional<std::string>> flatPatch(const nlohmann::json& body);
+// The body of PATCH /connectors/{name}/offsets: {"offsets": [{"partition": {...}, "offset": {...}}, ...]}.
+std::vector<OffsetEntry> offsetEntries(const nlohmann::json& body);
 
 nlohmann::json toJson(const ConnectorInfo& info);
 nlohmann::json taskStateJson(const InstanceState& s, const std::string& workerId);

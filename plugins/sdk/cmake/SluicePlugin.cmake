@@ -26,7 +26,7 @@ function(sluice_add_plugin)
     LIBRARY_OUTPUT_DIRECTORY "${ARG_OUTPUT_DIR}")
   # Sanitizer runtimes are provided by the host executable, so --no-undefined only applies to
   # plain builds.
-  if(NOT SLUICE_SANITIZE)
+  if(NOT SLUICE_SANITIZE AND NOT SLUICE_FUZZ)
     target_link_options(${ARG_NAME} PRIVATE "LINKER:--no-undefined")
   endif()
   target_link_options(${ARG_NAME} PRIVATE "LINKER:--version-script=${SLUICE_SDK_DIR}/cmake/sluice_plugin.map")
