@@ -41,7 +41,7 @@ class KafkaSink : public sluice::Sink {
   };
 
   KafkaSink(const sluice::Config& config, sluice::Context& context)
-      : context_(context), reporter_(context, config, "producer"), conf_(sluice::kafka::buildClientConf(config, kProducerConfig)), defaultTopic_(config.getString("topic")) {
+      : reporter_(context, config, "producer"), conf_(sluice::kafka::buildClientConf(config, kProducerConfig)), defaultTopic_(config.getString("topic")) {
     rd_kafka_conf_set_opaque(conf_, this);
     rd_kafka_conf_set_dr_msg_cb(conf_, &KafkaSink::onDeliveryReport);
     rd_kafka_conf_set_error_cb(conf_, &KafkaSink::onError);
@@ -200,7 +200,6 @@ class KafkaSink : public sluice::Sink {
     if (self) self->reporter_.log(level, fac, buf);
   }
 
-  sluice::Context& context_;
   sluice_kafka::KafkaClientReporter reporter_;  // log lines, errors and broker reachability, told to the host once
   rd_kafka_conf_t* conf_ = nullptr;  // until start() hands it to rd_kafka_new
   rd_kafka_t* rk_ = nullptr;
