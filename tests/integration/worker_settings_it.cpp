@@ -1,7 +1,8 @@
 // `sluice worker` refuses settings it cannot honour before it starts, as a user sees it: a real
 // process, its exit code (2) and its stderr naming the key, the value and what is allowed. Bad
 // numbers, log levels, config paths that are not a config file, a REST port another worker listens
-// on, and https or malformed listeners.
+// on, https listeners without a keystore, malformed listeners, and REST security settings that
+// cannot be honoured.
 #include <sys/stat.h>
 
 #include <cstdlib>
@@ -172,19 +173,19 @@ TEST(WorkerSettings, ARestPortAnotherWorkerListensOnStopsStart) {
   EXPECT_FALSE(first.exited()) << first.log();
 }
 
-TEST(WorkerSettings, HttpsAndMalformedListenersStopStart) {
+TEST(WorkerSettings, HttpsWithoutKeystoreAndMalformedListenersStopStart) {
   TempDir dir;
   struct Case {
     std::string listeners, message;
   };
   const std::vector<Case> cases = {
-      {"https://127.0.0.1:0", "TLS listeners are not supported yet; use http://"},
+      {"https://127.0.0.1:0", "an https listener needs a keystore: set listeners.https.ssl.keystore.location"},
       {"ftp://127.0.0.1:0", "unknown scheme 'ftp'"},
       {"http://127.0.0.1", "listeners must look like http://host:port"},
       {"http://127.0.0.1:port", "the port must be a whole number in [0, 65535], got 'port'"},
       {"http://127.0.0.1:99999", "the port must be a whole number in [0, 65535], got '99999'"},
       {"http://bad host:0", "'bad host' is not a host name or address"},
-      {"http://127.0.0.1:0,http://127.0.0.1:0", "names several listeners"},
+      {"http://127.0.0.1:8090,https://127.0.0.1:8090", "names 127.0.0.1:8090 twice"},
   };
   int i = 0;
   for (const auto& c : cases) {
@@ -192,6 +193,40 @@ TEST(WorkerSettings, HttpsAndMalformedListenersStopStart) {
     auto config = writeConfig(dir, "w" + std::to_string(i) + ".yaml", {{"listeners", "\"" + c.listeners + "\""}});
     auto o = runWorker(dir, config, "w" + std::to_string(i++) + ".log");
     ASSERT_TRUE(o.exited) << "the worker started with listeners " << c.listeners << ":\n" << o.stderrText;
+    EXPECT_EQ(o.exitCode, 2) << o.stderrText;
+    EXPECT_TRUE(contains(o.stderrText, c.message)) << o.stderrText;
+  }
+}
+
+TEST(WorkerSettings, RestSecuritySettingsThatCannotBeHonouredStopStart) {
+  TempDir dir;
+  std::ofstream(dir.file("server.p12")) << "not a PKCS12 file";
+  struct Case {
+    std::map<std::string, std::string> settings;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      // An extension Sluice cannot run would leave the API open where its owner expects protection.
+      {{{"rest.extension.classes", "com.example.SsoRestExtension"}}, "'com.example.SsoRestExtension' is a Java REST extension"},
+      {{{"rest.extension.classes", "org.apache.kafka.connect.rest.basic.auth.extension.BasicAuthSecurityRestExtension"}},
+       "set java.security.auth.login.config"},
+      {{{"rest.auth.credentials.file", dir.file("missing.properties")}}, "missing.properties cannot be read"},
+      {{{"rest.auth.default.role", "superuser"}}, "rest.auth.default.role: 'superuser' is not one of admin, read-only, none"},
+      {{{"listeners", "https://127.0.0.1:0"}, {"ssl.keystore.location", dir.file("server.jks")}, {"ssl.keystore.type", "JKS"}},
+       "JKS stores are read by Java only"},
+      {{{"listeners", "https://127.0.0.1:0"}, {"ssl.keystore.location", dir.file("server.p12")}},
+       "is not a PKCS12 file"},
+      {{{"listeners", "https://127.0.0.1:0"}, {"ssl.keystore.location", dir.file("server.p12")}, {"ssl.client.auth", "required"}},
+       "required needs the CAs that sign client certificates"},
+      {{{"listeners", "https://127.0.0.1:0"}, {"ssl.keystore.location", dir.file("server.p12")}, {"ssl.enabled.protocols", "TLSv1"}},
+       "'TLSv1' is not offered"},
+  };
+  int i = 0;
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.message);
+    auto config = writeConfig(dir, "s" + std::to_string(i) + ".yaml", c.settings);
+    auto o = runWorker(dir, config, "s" + std::to_string(i++) + ".log");
+    ASSERT_TRUE(o.exited) << "the worker started:\n" << o.stderrText;
     EXPECT_EQ(o.exitCode, 2) << o.stderrText;
     EXPECT_TRUE(contains(o.stderrText, c.message)) << o.stderrText;
   }
