@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <vector>
 
 #include <sluice/text.hpp>
 
@@ -27,9 +28,8 @@ Result<Listener> parseOne(const std::string& text) {
   if (schemeEnd == std::string::npos) return Error{shape};
   Listener l;
   l.scheme = lower(text.substr(0, schemeEnd));
-  if (l.scheme == "https")
-    return Error{"listeners: '" + text + "': TLS listeners are not supported yet; use http://"};
-  if (l.scheme != "http") return Error{"listeners: '" + text + "': unknown scheme '" + l.scheme + "'; use http://"};
+  if (l.scheme != "http" && l.scheme != "https")
+    return Error{"listeners: '" + text + "': unknown scheme '" + l.scheme + "'; use http:// or https://"};
   std::string authority = text.substr(schemeEnd + 3);
   if (!authority.empty() && authority.back() == '/') authority.pop_back();  // "http://host:8083/"
   std::string portText;
@@ -59,14 +59,30 @@ Result<Listener> parseOne(const std::string& text) {
 
 }  // namespace
 
-Result<Listener> parseListeners(const std::string& listeners) {
-  std::string first = trim(listeners.substr(0, listeners.find(',')));
-  if (listeners.find(',') != std::string::npos) {
-    auto rest = trim(listeners.substr(listeners.find(',') + 1));
-    if (!rest.empty())
-      return Error{"listeners: '" + listeners + "' names several listeners; Sluice serves one, so name one"};
+Result<std::vector<Listener>> parseListenerList(const std::string& listeners) {
+  std::vector<Listener> out;
+  size_t from = 0;
+  while (from <= listeners.size()) {
+    size_t comma = listeners.find(',', from);
+    std::string item = trim(listeners.substr(from, comma == std::string::npos ? std::string::npos : comma - from));
+    from = comma == std::string::npos ? listeners.size() + 1 : comma + 1;
+    if (item.empty()) continue;  // "http://a:1," as Connect's list type reads it
+    auto one = parseOne(item);
+    if (!one.ok()) return Error{one.error()};
+    // Two listeners on one fixed address could never both bind: say so instead of "already in use".
+    for (const auto& seen : out)
+      if (one->port != 0 && seen.port == one->port && seen.host == one->host)
+        return Error{"listeners: '" + listeners + "' names " + one->host + ":" + std::to_string(one->port) + " twice"};
+    out.push_back(one.value());
   }
-  return parseOne(first);
+  if (out.empty()) return Error{"listeners must look like http://host:port, got '" + listeners + "'"};
+  return out;
+}
+
+Result<Listener> parseListeners(const std::string& listeners) {
+  auto all = parseListenerList(listeners);
+  if (!all.ok()) return Error{all.error()};
+  return all->front();
 }
 
 }  // namespace sluice

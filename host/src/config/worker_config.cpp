@@ -163,6 +163,14 @@ int WorkerConfig::restPort() const {
   return static_cast<int>(getLong("rest.port", 8083));
 }
 
+std::vector<Listener> WorkerConfig::restListeners() const {
+  auto listeners = parseListenerList(get("listeners"));
+  if (!listeners.ok()) return {Listener{"http", restHost(), restPort()}};
+  for (auto& l : listeners.value())
+    if (l.host.empty()) l.host = "0.0.0.0";  // as restHost(): every IPv4 interface
+  return listeners.value();
+}
+
 std::map<std::string, std::string> WorkerConfig::withPrefix(const std::string& prefix) const {
   std::map<std::string, std::string> out;
   for (auto it = values_.lower_bound(prefix); it != values_.end() && it->first.rfind(prefix, 0) == 0; ++it)

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/result.hpp"
+#include "config/listeners.hpp"
 
 namespace sluice {
 
@@ -28,6 +29,8 @@ class WorkerConfig {
   std::vector<std::string> pluginPath() const;  // plugin.path, comma-separated
   std::string restHost() const;                  // from listeners, else rest.host.name
   int restPort() const;                          // from listeners, else rest.port (8083)
+  // Every REST listener: those `listeners` names, else one http listener on rest.host.name:rest.port.
+  std::vector<Listener> restListeners() const;
   // Every key starting with `prefix`, with the prefix removed ("producer." -> {"acks": "all"}).
   std::map<std::string, std::string> withPrefix(const std::string& prefix) const;
 

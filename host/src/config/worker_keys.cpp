@@ -71,14 +71,52 @@ const std::vector<WorkerKey>& workerKeys() {
            "Kafka brokers (host:port,...), or `embedded` for an in-process librdkafka mock cluster (tests and demos)."),
       list("plugin.path", "", "Folders scanned for plugin `.so` files, besides the built-in plugin folder."),
       {"listeners", WorkerKeyType::Listeners, "", 0, 0,
-       "The REST listener, `http://host:port` (an empty host binds every interface; port 0 picks a free port). "
-       "Wins over rest.host.name and rest.port. One listener; `https://` is refused (TLS is not served yet)."},
+       "Comma-separated `http://host:port` and `https://host:port` REST listeners, served side by side (empty host: "
+       "every interface; port 0 picks a free port). Wins over rest.host.name and rest.port. An https listener needs a keystore "
+       "(docs/security.md)."},
       text("rest.host.name", "127.0.0.1", "REST host when `listeners` is not set."),
       integer("rest.port", "8083", 0, 65535, "REST port when `listeners` is not set (0: any free port)."),
       text("rest.advertised.host.name", "",
            "Host in this worker's id (default: the REST host, 127.0.0.1 when that is 0.0.0.0)."),
       integer("rest.advertised.port", "", 0, 65535, "Port in this worker's id (default: the bound REST port)."),
       longInt("rest.request.max.bytes", "1048576", 1, kLongMax, "Largest REST request body; larger ones get 413."),
+      // The https listener (docs/security.md): each ssl.* key may also be written listeners.https.ssl.*,
+      // which wins, as in Connect's RestServerConfig.
+      text("ssl.keystore.type", "",
+           "PEM or PKCS12 (unset: PKCS12 for .p12/.pfx files, else PEM); JKS is Java-only and refused."),
+      text("ssl.keystore.location", "", "The https listener's private key and certificate chain (PEM or PKCS12 file)."),
+      text("ssl.keystore.password", "", "Password of a PKCS12 keystore."),
+      text("ssl.key.password", "", "Password of an encrypted PEM private key (PKCS12: tried when the keystore password fails)."),
+      text("ssl.truststore.type", "", "PEM or PKCS12 (unset: from the file name, as ssl.keystore.type)."),
+      text("ssl.truststore.location", "", "CA certificates client certificates must chain to (PEM or PKCS12 file)."),
+      text("ssl.truststore.password", "", "Password of a PKCS12 truststore."),
+      text("ssl.client.auth", "none", "Client certificates on the https listener: none, requested or required."),
+      list("ssl.enabled.protocols", "TLSv1.2,TLSv1.3", "TLS versions the https listener accepts (TLSv1.2, TLSv1.3)."),
+      list("ssl.cipher.suites", "", "Cipher suites by IANA name, as Java writes them (empty: OpenSSL's defaults)."),
+      text("listeners.https.ssl.keystore.type", "", "ssl.keystore.type for the https listener only."),
+      text("listeners.https.ssl.keystore.location", "", "ssl.keystore.location for the https listener only."),
+      text("listeners.https.ssl.keystore.password", "", "ssl.keystore.password for the https listener only."),
+      text("listeners.https.ssl.key.password", "", "ssl.key.password for the https listener only."),
+      text("listeners.https.ssl.truststore.type", "", "ssl.truststore.type for the https listener only."),
+      text("listeners.https.ssl.truststore.location", "", "ssl.truststore.location for the https listener only."),
+      text("listeners.https.ssl.truststore.password", "", "ssl.truststore.password for the https listener only."),
+      text("listeners.https.ssl.client.auth", "", "ssl.client.auth for the https listener only."),
+      list("listeners.https.ssl.enabled.protocols", "", "ssl.enabled.protocols for the https listener only."),
+      list("listeners.https.ssl.cipher.suites", "", "ssl.cipher.suites for the https listener only."),
+      // REST authentication and roles (docs/security.md).
+      list("rest.extension.classes", "",
+           "Only org.apache.kafka.connect.rest.basic.auth.extension.BasicAuthSecurityRestExtension (HTTP Basic auth); "
+           "any other class is refused."),
+      text("java.security.auth.login.config", "",
+           "JAAS file whose KafkaConnect entry names the PropertyFileLoginModule credentials file (as Connect's "
+           "-Djava.security.auth.login.config)."),
+      text("rest.auth.credentials.file", "",
+           "The credentials file (`user: password` lines, plain or crypt(3) hashes) without a JAAS file; set: HTTP "
+           "Basic auth on every listener."),
+      text("rest.auth.realm", "Sluice", "Realm of the WWW-Authenticate challenge on 401."),
+      list("rest.auth.admin.principals", "", "User names and client certificates (`CN=name`) that may change connectors."),
+      list("rest.auth.readonly.principals", "", "User names and client certificates (`CN=name`) that may only read (GET)."),
+      text("rest.auth.default.role", "admin", "Role of an authenticated principal in neither list: admin, read-only or none."),
       text("offset.storage.file.filename", "", "Source offsets file (empty: offsets are kept in memory only)."),
       text("config.storage.file.filename", "", "Connector configs file (empty: connectors are not kept across restarts)."),
       longInt("offset.flush.interval.ms", "10000", 0, kLongMax,
@@ -122,7 +160,7 @@ std::string allowedValues(const WorkerKey& key) {
       return "a whole number in [" + std::to_string(key.min) + ", " + std::to_string(key.max) + "]";
     case WorkerKeyType::Boolean: return "true or false";
     case WorkerKeyType::LogLevel: return std::string("one of ") + logLevelNames();
-    case WorkerKeyType::Listeners: return "http://host:port";
+    case WorkerKeyType::Listeners: return "http://host:port and/or https://host:port, comma-separated";
     case WorkerKeyType::String:
     case WorkerKeyType::List: break;
   }
