@@ -91,10 +91,12 @@ Result<bool> Worker::start() {
   // The herder and its tasks get their own copy of the config, complete now that bootstrap.servers is known.
   herder_ = std::make_unique<Herder>(std::make_shared<const WorkerConfig>(config_), registry_, offsets_, *configs_, factory, "");
   rest_context_ = std::unique_ptr<RestContext>(new RestContext{*herder_, *registry_, config_, clusterId});
-  rest_ = std::make_unique<RestServer>(*rest_context_);
-  auto bound = rest_->start(host, config_.restPort());
-  if (!bound.ok()) return Error{bound.error()};
-  restPort_ = *bound;
+  for (const auto& listener : config_.restListeners()) {
+    rest_.push_back(std::make_unique<RestServer>(*rest_context_));
+    auto bound = rest_.back()->start(listener);
+    if (!bound.ok()) return Error{bound.error()};
+    if (rest_.size() == 1) restPort_ = *bound;  // the first listener is the worker's address
+  }
   // worker_id = <advertised host>:<advertised port> (Connect's AbstractConnectCli); port 0 is known only now.
   std::string advertisedHost =
       config_.get("rest.advertised.host.name", host == "0.0.0.0" || host.empty() ? "127.0.0.1" : host);
@@ -184,11 +186,11 @@ void Worker::stop() {
   }
   flushCv_.notify_all();
   if (rest_context_) rest_context_->ready = false;
-  if (rest_) rest_->stop();
+  for (auto& server : rest_) server->stop();
   if (herder_) herder_->shutdown();  // stops tasks within task.shutdown.graceful.timeout.ms, flushes offsets
   if (flusher_.joinable()) flusher_.join();
   if (offsets_) offsets_->flush();
-  rest_.reset();
+  rest_.clear();
   herder_.reset();
   watcher_.reset();
   kafka_.reset();

@@ -59,7 +59,7 @@ class Worker {
   std::unique_ptr<ConfigStore> configs_;
   std::unique_ptr<Herder> herder_;
   std::unique_ptr<RestContext> rest_context_;
-  std::unique_ptr<RestServer> rest_;
+  std::vector<std::unique_ptr<RestServer>> rest_;  // one per listener (http and https side by side)
   int restPort_ = 0;
   std::thread flusher_;
   std::mutex flushMutex_;

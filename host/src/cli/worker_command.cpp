@@ -5,6 +5,7 @@
 
 #include "common/logging.hpp"
 #include "app/worker.hpp"
+#include "rest/listener_security.hpp"
 #include "rest/rest_server.hpp"
 #include "runtime/crash_guard.hpp"
 #include "storage/crash_record.hpp"
@@ -53,10 +54,18 @@ void addWorkerCommand(CLI::App& app) {
     initLogging(config->get("log.level", "info"));  // load() has checked it
     // A REST address another process listens on is a setting this worker cannot use: refuse it
     // before anything starts, as a bad value (RestServer::start refuses it too, for the race).
-    auto addressFree = RestServer::checkAddressFree(config->restHost(), config->restPort());
-    if (!addressFree.ok()) {
-      std::cerr << "sluice: " << opts->config << ": " << addressFree.error() << "\n";
-      throw CLI::RuntimeError(2);
+    for (const auto& listener : config->restListeners()) {
+      auto addressFree = RestServer::checkAddressFree(listener.host, listener.port);
+      if (!addressFree.ok()) {
+        std::cerr << "sluice: " << opts->config << ": " << addressFree.error() << "\n";
+        throw CLI::RuntimeError(2);
+      }
+      // TLS stores and credentials that cannot be read are settings errors too: say so before starting.
+      auto security = ListenerSecurity::create(listener, config.value());
+      if (!security.ok()) {
+        std::cerr << "sluice: " << opts->config << ": " << security.error() << "\n";
+        throw CLI::RuntimeError(2);
+      }
     }
     blockShutdownSignals();  // before any thread starts, so only sigwait sees them
     installCrashGuard(crashRecordDir(config.value()));  // a plugin that kills the process is recorded

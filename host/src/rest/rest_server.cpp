@@ -13,6 +13,7 @@
 
 #include "common/logging.hpp"
 #include "rest/json_dto.hpp"
+#include "rest/listener_security.hpp"
 
 namespace sluice {
 
@@ -67,13 +68,23 @@ Result<bool> RestServer::checkAddressFree(const std::string& host, int port) {
   return true;
 }
 
-Result<int> RestServer::start(const std::string& host, int port) {
-  server_ = std::make_unique<httplib::Server>();
+Result<int> RestServer::start(const std::string& host, int port) { return start(Listener{"http", host, port}); }
+
+Result<int> RestServer::start(const Listener& listener) {
+  const std::string& host = listener.host;
+  const int port = listener.port;
+  auto security = ListenerSecurity::create(listener, ctx_.worker);
+  if (!security.ok()) return Error{"REST server: " + security.error()};
+  security_ = std::move(security.value());
+  auto server = security_->makeServer();
+  if (!server.ok()) return Error{"REST server: " + server.error()};
+  server_ = std::move(server.value());
   server_->set_socket_options(reuseAddressOnly);
   auto maxBytes = static_cast<size_t>(ctx_.worker.getLong("rest.request.max.bytes", 1 << 20));
   server_->set_payload_max_length(maxBytes);
   // Refuse an oversized body from its Content-Length, before httplib reads it.
   server_->set_pre_routing_handler([this, maxBytes](const httplib::Request& req, httplib::Response& res) {
+    if (security_->refuse(req, res)) return httplib::Server::HandlerResponse::Handled;  // 401/403
     // `curl -X PUT .../pause` sends neither Content-Length nor a chunked body; httplib would answer
     // 400 for that, Connect treats it as an empty body. Route such requests here, bodiless.
     if (!req.has_header("Content-Length") && !req.has_header("Transfer-Encoding") && req.method != "GET") {
@@ -123,6 +134,7 @@ Result<int> RestServer::start(const std::string& host, int port) {
     }
     sendError(res, 500, msg);
   });
+  server_->set_logger([this](const httplib::Request& req, const httplib::Response& res) { security_->audit(req, res); });
   int bound = port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
   if (bound <= 0) {
     auto why = checkAddressFree(host, port);
@@ -134,7 +146,7 @@ Result<int> RestServer::start(const std::string& host, int port) {
   // httplib's stop() is a no-op until the listen loop runs, so a stop() right after start() would
   // leave the join in stop() hanging: wait until it runs.
   for (int i = 0; i < 500 && !server_->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  logger("sluice.rest")->info("REST API listening on http://{}:{}", host, bound);
+  logger("sluice.rest")->info("REST API listening on {}://{}:{}", listener.scheme, host, bound);
   return bound;
 }
 

@@ -1,11 +1,12 @@
 #pragma once
-// RestServer: the Connect-compatible REST API (cpp-httplib) on listeners / rest.port, loopback by
-// default. Bodies over rest.request.max.bytes are refused with 413 before they are read.
+// RestServer: the Connect-compatible REST API (cpp-httplib) on one listener (http or https), loopback
+// by default. Bodies over rest.request.max.bytes are refused with 413 before they are read.
 #include <memory>
 #include <string>
 #include <thread>
 
 #include "common/result.hpp"
+#include "config/listeners.hpp"
 #include "rest/rest_context.hpp"
 #include "rest/router.hpp"
 
@@ -14,6 +15,8 @@ class Server;
 }
 
 namespace sluice {
+
+class ListenerSecurity;
 
 class RestServer {
  public:
@@ -24,6 +27,9 @@ class RestServer {
   // A port another socket listens on is an error: SO_REUSEPORT is not set, so two workers never
   // share a port.
   Result<int> start(const std::string& host, int port);
+  // The same for one `listeners` entry: https is served with TLS, and every listener checks
+  // credentials and roles and writes the audit log (rest/listener_security.hpp).
+  Result<int> start(const Listener& listener);
   // Whether host:port can be bound now; the error names the address and why ("already in use").
   static Result<bool> checkAddressFree(const std::string& host, int port);
   void stop();
@@ -31,6 +37,7 @@ class RestServer {
  private:
   RestContext& ctx_;
   Router router_;
+  std::unique_ptr<ListenerSecurity> security_;  // before server_: destroyed after it
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
 };
