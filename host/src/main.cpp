@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include "cli/api_command.hpp"
 #include "cli/kafka_command.hpp"
 #include "cli/plugins_command.hpp"
 #include "cli/provision_command.hpp"
@@ -22,6 +23,7 @@ int main(int argc, char** argv) {
   sluice::addKafkaCommand(app);
   sluice::addWatchCommand(app);
   sluice::addTaskHostCommand(app);
+  sluice::addApiCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }
