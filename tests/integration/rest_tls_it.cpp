@@ -35,7 +35,7 @@ Command run(const std::string& shell) {
   return c;
 }
 
-std::string quoted(const std::string& s) { return "'" + s + "'"; }
+std::string shellQuoted(const std::string& s) { return "'" + s + "'"; }
 
 void writeText(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
@@ -49,7 +49,7 @@ class Pki {
 
   std::string makeCa(const std::string& name) {
     auto c = run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=" + name +
-                 " -keyout " + quoted(file(name + ".key")) + " -out " + quoted(file(name + ".crt")));
+                 " -keyout " + shellQuoted(file(name + ".key")) + " -out " + shellQuoted(file(name + ".crt")));
     EXPECT_EQ(c.exitCode, 0) << c.output;
     return file(name + ".crt");
   }
@@ -58,17 +58,17 @@ class Pki {
   std::string makeCert(const std::string& ca, const std::string& name, const std::string& cn) {
     writeText(file(name + ".ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
     auto c = run("openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=" + cn + " -keyout " +
-                 quoted(file(name + ".key")) + " -out " + quoted(file(name + ".csr")) + " && openssl x509 -req -days 2 -in " +
-                 quoted(file(name + ".csr")) + " -CA " + quoted(file(ca + ".crt")) + " -CAkey " + quoted(file(ca + ".key")) +
-                 " -CAcreateserial -extfile " + quoted(file(name + ".ext")) + " -out " + quoted(file(name + ".crt")));
+                 shellQuoted(file(name + ".key")) + " -out " + shellQuoted(file(name + ".csr")) + " && openssl x509 -req -days 2 -in " +
+                 shellQuoted(file(name + ".csr")) + " -CA " + shellQuoted(file(ca + ".crt")) + " -CAkey " + shellQuoted(file(ca + ".key")) +
+                 " -CAcreateserial -extfile " + shellQuoted(file(name + ".ext")) + " -out " + shellQuoted(file(name + ".crt")));
     EXPECT_EQ(c.exitCode, 0) << c.output;
     writeText(file(name + ".pem"), readFile(file(name + ".key")) + readFile(file(name + ".crt")));
     return file(name + ".pem");
   }
 
   std::string makePkcs12(const std::string& name, const std::string& password) {
-    auto c = run("openssl pkcs12 -export -inkey " + quoted(file(name + ".key")) + " -in " + quoted(file(name + ".crt")) +
-                 " -passout pass:" + password + " -out " + quoted(file(name + ".p12")));
+    auto c = run("openssl pkcs12 -export -inkey " + shellQuoted(file(name + ".key")) + " -in " + shellQuoted(file(name + ".crt")) +
+                 " -passout pass:" + password + " -out " + shellQuoted(file(name + ".p12")));
     EXPECT_EQ(c.exitCode, 0) << c.output;
     return file(name + ".p12");
   }
@@ -114,7 +114,7 @@ struct Curl {
 // curl with `args`; the status, body and headers of the answer (status 0 when there was none).
 Curl curl(const TempDir& dir, const std::string& args) {
   Curl r;
-  auto c = run("curl -sS --max-time 30 -o " + quoted(dir.file("curl.body")) + " -D " + quoted(dir.file("curl.headers")) +
+  auto c = run("curl -sS --max-time 30 -o " + shellQuoted(dir.file("curl.body")) + " -D " + shellQuoted(dir.file("curl.headers")) +
                " -w '%{http_code}' " + args);
   r.exitCode = c.exitCode;
   r.output = c.output;
@@ -156,7 +156,7 @@ TEST(RestTls, HttpsListenerServesTlsBesideHttp) {
   ASSERT_GT(https, 0) << worker.log();
   ASSERT_GT(http, 0) << worker.log();
 
-  auto secure = curl(dir, "--cacert " + quoted(ca) + " " + url("https", https, "/"));
+  auto secure = curl(dir, "--cacert " + shellQuoted(ca) + " " + url("https", https, "/"));
   EXPECT_EQ(secure.status, 200) << secure.output << worker.log();
   EXPECT_TRUE(json::parse(secure.body, nullptr, false).contains("version")) << secure.body;
   auto plain = curl(dir, url("http", http, "/"));
@@ -165,7 +165,7 @@ TEST(RestTls, HttpsListenerServesTlsBesideHttp) {
   auto plainToTls = curl(dir, url("http", https, "/"));
   EXPECT_NE(plainToTls.status, 200) << plainToTls.output;
 
-  auto cli = sluiceApi("GET /connectors --url " + url("https", https, "") + " --cacert " + quoted(ca));
+  auto cli = sluiceApi("GET /connectors --url " + url("https", https, "") + " --cacert " + shellQuoted(ca));
   EXPECT_EQ(cli.exitCode, 0) << cli.output;
   EXPECT_TRUE(contains(cli.output, "[]")) << cli.output;
 }
@@ -181,10 +181,10 @@ TEST(RestTls, WrongCaIsRefusedByCurlAndTheCli) {
   int https = listenerPort(worker, "https");
   ASSERT_GT(https, 0) << worker.log();
 
-  auto r = curl(dir, "--cacert " + quoted(otherCa) + " " + url("https", https, "/"));
+  auto r = curl(dir, "--cacert " + shellQuoted(otherCa) + " " + url("https", https, "/"));
   EXPECT_EQ(r.exitCode, 60) << r.output;  // curl: "SSL certificate problem"
   EXPECT_EQ(r.status, 0) << r.output;
-  auto cli = sluiceApi("GET / --url " + url("https", https, "") + " --cacert " + quoted(otherCa));
+  auto cli = sluiceApi("GET / --url " + url("https", https, "") + " --cacert " + shellQuoted(otherCa));
   EXPECT_EQ(cli.exitCode, 1) << cli.output;
   EXPECT_TRUE(contains(cli.output, "certificate")) << cli.output;
 }
@@ -208,22 +208,22 @@ TEST(RestTls, Pkcs12KeystoreWithRequiredClientCertificate) {
                        dir.file("worker.log"));
   int https = listenerPort(worker, "https");
   ASSERT_GT(https, 0) << worker.log();
-  const std::string base = "--cacert " + quoted(ca) + " ";
+  const std::string base = "--cacert " + shellQuoted(ca) + " ";
 
   auto noCert = curl(dir, base + url("https", https, "/"));
   EXPECT_NE(noCert.exitCode, 0) << noCert.output;
   EXPECT_EQ(noCert.status, 0) << noCert.output;
-  auto stranger = curl(dir, base + "--cert " + quoted(pki.file("mallory.crt")) + " --key " + quoted(pki.file("mallory.key")) +
+  auto stranger = curl(dir, base + "--cert " + shellQuoted(pki.file("mallory.crt")) + " --key " + shellQuoted(pki.file("mallory.key")) +
                                 " " + url("https", https, "/"));
   EXPECT_EQ(stranger.status, 0) << stranger.output;
-  auto alice = curl(dir, base + "--cert " + quoted(pki.file("alice.crt")) + " --key " + quoted(pki.file("alice.key")) + " " +
+  auto alice = curl(dir, base + "--cert " + shellQuoted(pki.file("alice.crt")) + " --key " + shellQuoted(pki.file("alice.key")) + " " +
                              url("https", https, "/"));
   EXPECT_EQ(alice.status, 200) << alice.output << worker.log();
 
-  auto cli = sluiceApi("GET /connectors --url " + url("https", https, "") + " --cacert " + quoted(ca),
-                       "SLUICE_REST_CERT=" + quoted(pki.file("alice.crt")) + " SLUICE_REST_KEY=" + quoted(pki.file("alice.key")));
+  auto cli = sluiceApi("GET /connectors --url " + url("https", https, "") + " --cacert " + shellQuoted(ca),
+                       "SLUICE_REST_CERT=" + shellQuoted(pki.file("alice.crt")) + " SLUICE_REST_KEY=" + shellQuoted(pki.file("alice.key")));
   EXPECT_EQ(cli.exitCode, 0) << cli.output;
-  auto cliNoCert = sluiceApi("GET /connectors --url " + url("https", https, "") + " --cacert " + quoted(ca));
+  auto cliNoCert = sluiceApi("GET /connectors --url " + url("https", https, "") + " --cacert " + shellQuoted(ca));
   EXPECT_EQ(cliNoCert.exitCode, 1) << cliNoCert.output;
 }
 
@@ -237,14 +237,14 @@ TEST(RestTls, ChangedCertificateIsServedWithoutRestart) {
                        dir.file("worker.log"));
   int https = listenerPort(worker, "https");
   ASSERT_GT(https, 0) << worker.log();
-  ASSERT_EQ(curl(dir, "--cacert " + quoted(firstCa) + " " + url("https", https, "/")).status, 200) << worker.log();
+  ASSERT_EQ(curl(dir, "--cacert " + shellQuoted(firstCa) + " " + url("https", https, "/")).status, 200) << worker.log();
 
   // Renewed by another CA, written beside the keystore and renamed over it, as certificate tools do.
   std::string renewed = pki.makeCert("second", "renewed", "localhost");
   std::filesystem::rename(renewed, keystore);
-  EXPECT_TRUE(eventually([&] { return curl(dir, "--cacert " + quoted(secondCa) + " " + url("https", https, "/")).status == 200; }))
+  EXPECT_TRUE(eventually([&] { return curl(dir, "--cacert " + shellQuoted(secondCa) + " " + url("https", https, "/")).status == 200; }))
       << worker.log();
-  EXPECT_EQ(curl(dir, "--cacert " + quoted(firstCa) + " " + url("https", https, "/")).exitCode, 60);
+  EXPECT_EQ(curl(dir, "--cacert " + shellQuoted(firstCa) + " " + url("https", https, "/")).exitCode, 60);
   EXPECT_FALSE(worker.exited());
 }
 
@@ -301,7 +301,7 @@ TEST(RestAuth, ReadOnlyUserGets403ForPostAndEveryChangeIsAudited) {
   int http = listenerPort(worker, "http");
   ASSERT_GT(http, 0) << worker.log();
   writeText(dir.file("source.json"), json{{"name", "audited"}, {"config", srcCfg("audited")}}.dump());
-  const std::string post = "-X POST -H 'Content-Type: application/json' --data-binary @" + quoted(dir.file("source.json")) + " ";
+  const std::string post = "-X POST -H 'Content-Type: application/json' --data-binary @" + shellQuoted(dir.file("source.json")) + " ";
 
   EXPECT_EQ(curl(dir, "-u reader:reader-secret " + url("http", http, "/connectors")).status, 200);
   auto readerPost = curl(dir, "-u reader:reader-secret " + post + url("http", http, "/connectors"));
@@ -341,9 +341,9 @@ TEST(RestAuth, ClientCertificateCommonNamesMapToRoles) {
   ASSERT_GT(https, 0) << worker.log();
   writeText(dir.file("source.json"), json{{"name", "by-cert"}, {"config", srcCfg("by-cert")}}.dump());
   auto as = [&](const std::string& who) {
-    return "--cacert " + quoted(ca) + " --cert " + quoted(pki.file(who + ".crt")) + " --key " + quoted(pki.file(who + ".key")) + " ";
+    return "--cacert " + shellQuoted(ca) + " --cert " + shellQuoted(pki.file(who + ".crt")) + " --key " + shellQuoted(pki.file(who + ".key")) + " ";
   };
-  const std::string post = "-X POST -H 'Content-Type: application/json' --data-binary @" + quoted(dir.file("source.json")) + " ";
+  const std::string post = "-X POST -H 'Content-Type: application/json' --data-binary @" + shellQuoted(dir.file("source.json")) + " ";
 
   auto dashboardGet = curl(dir, as("dashboard") + url("https", https, "/connectors"));
   EXPECT_EQ(dashboardGet.status, 200) << dashboardGet.output;
