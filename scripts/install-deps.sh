@@ -8,6 +8,7 @@ packages=(
   librdkafka-dev libcpp-httplib-dev libyaml-cpp-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev nlohmann-json3-dev libsimdjson-dev libspdlog-dev libcli11-dev
   libbenchmark-dev kcat
+  libssl-dev libcrypt-dev openssl   # the https listener (OpenSSL), crypt(3) password hashes; openssl makes test certificates
   clang libclang-rt-14-dev   # make fuzz: clang's libFuzzer, ASan and UBSan runtimes (Debian 12's clang is 14)
   docker-compose   # only to validate deploy/docker-compose.yml in the tests (no engine needed)
 )
