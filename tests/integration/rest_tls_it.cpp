@@ -66,6 +66,14 @@ class Pki {
     return file(name + ".pem");
   }
 
+  // A PKCS12 truststore: the CA's certificate only, no key.
+  std::string makePkcs12Truststore(const std::string& ca, const std::string& password) {
+    auto c = run("openssl pkcs12 -export -nokeys -in " + shellQuoted(file(ca + ".crt")) + " -passout pass:" + password +
+                 " -out " + shellQuoted(file(ca + "-trust.p12")));
+    EXPECT_EQ(c.exitCode, 0) << c.output;
+    return file(ca + "-trust.p12");
+  }
+
   std::string makePkcs12(const std::string& name, const std::string& password) {
     auto c = run("openssl pkcs12 -export -inkey " + shellQuoted(file(name + ".key")) + " -in " + shellQuoted(file(name + ".crt")) +
                  " -passout pass:" + password + " -out " + shellQuoted(file(name + ".p12")));
@@ -189,21 +197,24 @@ TEST(RestTls, WrongCaIsRefusedByCurlAndTheCli) {
   EXPECT_TRUE(contains(cli.output, "certificate")) << cli.output;
 }
 
-TEST(RestTls, Pkcs12KeystoreWithRequiredClientCertificate) {
+TEST(RestTls, Pkcs12StoresWithRequiredClientCertificate) {
   TempDir dir;
   Pki pki(dir);
   std::string ca = pki.makeCa("ca");
-  std::string clientCa = pki.makeCa("clients");
+  pki.makeCa("clients");
   pki.makeCa("strangers");
   pki.makeCert("ca", "server", "localhost");
   std::string keystore = pki.makePkcs12("server", "store-secret");
+  std::string truststore = pki.makePkcs12Truststore("clients", "trust-secret");
   pki.makeCert("clients", "alice", "alice");
   pki.makeCert("strangers", "mallory", "mallory");
   WorkerProcess worker(startWorker(dir, {{"listeners", "https://127.0.0.1:0"},
                                          {"listeners.https.ssl.keystore.type", "PKCS12"},
                                          {"listeners.https.ssl.keystore.location", keystore},
                                          {"listeners.https.ssl.keystore.password", "store-secret"},
-                                         {"listeners.https.ssl.truststore.location", clientCa},
+                                         {"listeners.https.ssl.truststore.type", "PKCS12"},
+                                         {"listeners.https.ssl.truststore.location", truststore},
+                                         {"listeners.https.ssl.truststore.password", "trust-secret"},
                                          {"listeners.https.ssl.client.auth", "required"}}),
                        dir.file("worker.log"));
   int https = listenerPort(worker, "https");

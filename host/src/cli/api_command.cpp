@@ -2,6 +2,7 @@
 
 #include <openssl/x509.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -59,6 +60,9 @@ int runApi(const ApiOptions& o) {
     std::cerr << "sluice: --cert and --key go together (the client certificate and its private key)\n";
     return 1;
   }
+  // A worker that refuses the handshake (no client certificate) closes the socket while the request
+  // is written; OpenSSL's write(2) would end this process with SIGPIPE instead of reporting it.
+  std::signal(SIGPIPE, SIG_IGN);
   auto client = o.cert.empty() ? std::make_unique<httplib::Client>(o.url)
                                : std::make_unique<httplib::Client>(o.url, o.cert, o.key);
   if (!client->is_valid()) {

@@ -1,5 +1,7 @@
 #include "rest/listener_security.hpp"
 
+#include <csignal>
+
 #include "rest/audit_log.hpp"
 
 namespace sluice {
@@ -24,6 +26,10 @@ Result<std::unique_ptr<ListenerSecurity>> ListenerSecurity::create(const Listene
 
 Result<std::unique_ptr<httplib::Server>> ListenerSecurity::makeServer() {
   if (!tls_) return std::make_unique<httplib::Server>();
+  // OpenSSL writes with write(2), not send(MSG_NOSIGNAL) as httplib does for plain sockets: a TLS
+  // client that hangs up mid-answer would raise SIGPIPE and end the worker. EPIPE is an error instead.
+  // (Task processes get the default disposition back: IsolatedPipeline resets it before exec.)
+  std::signal(SIGPIPE, SIG_IGN);
   auto tls = tls_;
   auto server = std::make_unique<httplib::SSLServer>([tls](SSL_CTX& ctx) { return tls->configure(ctx); });
   if (!server->is_valid())
