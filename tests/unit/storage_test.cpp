@@ -128,6 +128,21 @@ TEST_F(StorageTest, ConfigStorePersistsConfigsAndTargetStates) {
   EXPECT_EQ(all["c"].target, TargetState::Stopped);
 }
 
+TEST_F(StorageTest, FileConfigStoreKeepsTaskConfigsInMemoryAcrossConfigUpdates) {
+  auto store = FileConfigStore::open(path("configs"));
+  ASSERT_TRUE(store.ok());
+  EXPECT_FALSE((*store)->putTaskConfigs("a", {{{"task.id", "0"}}}).ok());  // no such connector
+  ASSERT_TRUE((*store)->put("a", {{{"name", "a"}}, TargetState::Started}).ok());
+  ASSERT_TRUE((*store)->putTaskConfigs("a", {{{"task.id", "0"}}, {{"task.id", "1"}}}).ok());
+  ASSERT_TRUE((*store)->put("a", {{{"name", "a"}, {"x", "y"}}, TargetState::Paused}).ok());
+  EXPECT_EQ((*store)->all()["a"].tasks.size(), 2u);  // a config update keeps them, as Connect's putConnectorConfig
+  // The file holds configs and target states only: a standalone worker regenerates task configs.
+  auto back = FileConfigStore::open(path("configs"));
+  ASSERT_TRUE(back.ok());
+  EXPECT_TRUE((*back)->all()["a"].tasks.empty());
+  EXPECT_EQ((*back)->all()["a"].config.at("x"), "y");
+}
+
 TEST_F(StorageTest, ConfigStoreWithoutPathIsMemoryOnly) {
   auto store = FileConfigStore::open("");
   ASSERT_TRUE(store.ok());
