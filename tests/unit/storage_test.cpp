@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "storage/atomic_file.hpp"
-#include "storage/config_store.hpp"
+#include "storage/file_config_store.hpp"
 #include "storage/file_offset_store.hpp"
 
 namespace sluice {
@@ -110,7 +110,7 @@ TEST_F(StorageTest, CorruptOffsetFileFailsToOpenWithTheReason) {
 }
 
 TEST_F(StorageTest, ConfigStorePersistsConfigsAndTargetStates) {
-  auto store = ConfigStore::open(path("configs"));
+  auto store = FileConfigStore::open(path("configs"));
   ASSERT_TRUE(store.ok());
   ASSERT_TRUE((*store)->put("a", {{{"name", "a"}, {"connector.class", "NoopSource"}}, TargetState::Started}).ok());
   ASSERT_TRUE((*store)->put("b", {{{"name", "b"}}, TargetState::Started}).ok());
@@ -119,7 +119,7 @@ TEST_F(StorageTest, ConfigStorePersistsConfigsAndTargetStates) {
   ASSERT_TRUE((*store)->remove("a").ok());
   EXPECT_FALSE((*store)->setTarget("zz", TargetState::Paused).ok());
 
-  auto back = ConfigStore::open(path("configs"));
+  auto back = FileConfigStore::open(path("configs"));
   ASSERT_TRUE(back.ok()) << back.error();
   auto all = (*back)->all();
   ASSERT_EQ(all.size(), 2u);
@@ -128,8 +128,23 @@ TEST_F(StorageTest, ConfigStorePersistsConfigsAndTargetStates) {
   EXPECT_EQ(all["c"].target, TargetState::Stopped);
 }
 
+TEST_F(StorageTest, FileConfigStoreKeepsTaskConfigsInMemoryAcrossConfigUpdates) {
+  auto store = FileConfigStore::open(path("configs"));
+  ASSERT_TRUE(store.ok());
+  EXPECT_FALSE((*store)->putTaskConfigs("a", {{{"task.id", "0"}}}).ok());  // no such connector
+  ASSERT_TRUE((*store)->put("a", {{{"name", "a"}}, TargetState::Started}).ok());
+  ASSERT_TRUE((*store)->putTaskConfigs("a", {{{"task.id", "0"}}, {{"task.id", "1"}}}).ok());
+  ASSERT_TRUE((*store)->put("a", {{{"name", "a"}, {"x", "y"}}, TargetState::Paused}).ok());
+  EXPECT_EQ((*store)->all()["a"].tasks.size(), 2u);  // a config update keeps them, as Connect's putConnectorConfig
+  // The file holds configs and target states only: a standalone worker regenerates task configs.
+  auto back = FileConfigStore::open(path("configs"));
+  ASSERT_TRUE(back.ok());
+  EXPECT_TRUE((*back)->all()["a"].tasks.empty());
+  EXPECT_EQ((*back)->all()["a"].config.at("x"), "y");
+}
+
 TEST_F(StorageTest, ConfigStoreWithoutPathIsMemoryOnly) {
-  auto store = ConfigStore::open("");
+  auto store = FileConfigStore::open("");
   ASSERT_TRUE(store.ok());
   ASSERT_TRUE((*store)->put("a", {{{"name", "a"}}, TargetState::Started}).ok());
   EXPECT_EQ((*store)->all().size(), 1u);
@@ -140,7 +155,7 @@ TEST_F(StorageTest, UnwritableLocationIsAnErrorAndChangesNothing) {
   std::filesystem::create_directories(path("ro"));
   std::filesystem::permissions(path("ro"), std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
   if (::geteuid() == 0) GTEST_SKIP() << "root ignores directory permissions";
-  auto store = ConfigStore::open(path("ro/configs"));
+  auto store = FileConfigStore::open(path("ro/configs"));
   ASSERT_TRUE(store.ok());
   auto r = (*store)->put("a", {{{"name", "a"}}, TargetState::Started});
   EXPECT_FALSE(r.ok());

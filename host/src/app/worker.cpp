@@ -11,6 +11,7 @@
 #include "runtime/connector_topics.hpp"
 #include "runtime/isolated_pipeline.hpp"
 #include "runtime/pipeline.hpp"
+#include "storage/file_config_store.hpp"
 #include "storage/file_offset_store.hpp"
 
 namespace sluice {
@@ -72,7 +73,7 @@ Result<bool> Worker::start() {
   }
   std::string configFile = config_.get("config.storage.file.filename");
   if (configFile.empty()) log->warn("config.storage.file.filename is not set: connectors are not kept across restarts");
-  auto configs = ConfigStore::open(configFile);
+  auto configs = FileConfigStore::open(configFile);
   if (!configs.ok()) return Error{configs.error()};
   configs_ = std::move(configs.value());
 

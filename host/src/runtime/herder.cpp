@@ -244,8 +244,18 @@ void Herder::startTasks(const std::string& name, Connector& c, const PipelineFac
     tc.config["task.id"] = std::to_string(i);
     c.taskConfigs.push_back(std::move(tc));
   }
+  persistTaskConfigs(name, c);
   ++c.generation;
   for (int i = 0; i < n; ++i) c.tasks.push_back(makeTask(name, c, i, factory));
+}
+
+void Herder::persistTaskConfigs(const std::string& name, const Connector& c) {
+  std::vector<ConfigMap> tasks;
+  for (const auto& t : c.taskConfigs) tasks.push_back(t.config);
+  // The tasks run from the herder's own copy; a store that cannot keep them is reported, not fatal,
+  // as the task configs are derived from the connector config that is already stored.
+  auto r = configs_.putTaskConfigs(name, tasks);
+  if (!r.ok()) logger("sluice.worker")->warn("task configs of connector {} not stored: {}", name, r.error());
 }
 
 bool Herder::failFromCrashRecord(const std::string& name, Connector& c, const std::vector<CrashRecord>& crashes) {
@@ -439,6 +449,7 @@ void Herder::stop(const std::string& name) {
     c.target = TargetState::Stopped;
     stopTasks(c);
     c.taskConfigs.clear();
+    persistTaskConfigs(name, c);  // a stopped connector has no task configs (KIP-875)
     offsets_->flush();
     if (c.state != RunState::Failed) c.state = RunState::Stopped;
   });

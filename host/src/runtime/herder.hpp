@@ -185,6 +185,7 @@ class Herder {
   bool failFromCrashRecord(const std::string& name, Connector& c, const std::vector<CrashRecord>& crashes);
   void collectTopics(Connector& c) const;
   void persistTarget(const std::string& name, TargetState target);
+  void persistTaskConfigs(const std::string& name, const Connector& c);
   void stopAllTasks();
 
   std::shared_ptr<const WorkerConfig> worker_;

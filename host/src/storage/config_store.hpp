@@ -1,12 +1,11 @@
 #pragma once
-// ConfigStore: connector configs and target states. Connect standalone keeps these in memory only;
-// Sluice also persists them (config.storage.file.filename) so a restart, even after kill -9, brings
-// every connector back in its paused/stopped/running state. Every change is written atomically
-// before it is acknowledged. Without a path the store is memory-only, as Connect standalone.
+// ConfigStore: where connector configs, task configs and target states live (Connect's
+// ConfigBackingStore). The herder persists every change through it before acting on it.
+// Implementations: storage/file_config_store (standalone: one atomically written file, kill -9
+// safe) and storage/kafka_config_store (distributed: Connect's config topic, in its record format).
 #include <map>
-#include <memory>
-#include <mutex>
 #include <string>
+#include <vector>
 
 #include "common/result.hpp"
 
@@ -17,29 +16,29 @@ enum class TargetState { Started, Paused, Stopped };
 const char* targetStateName(TargetState state);  // "STARTED", "PAUSED", "STOPPED"
 bool parseTargetState(const std::string& text, TargetState& out);  // also accepts RUNNING
 
+using ConfigMap = std::map<std::string, std::string>;
+
 struct StoredConnector {
-  std::map<std::string, std::string> config;
+  ConfigMap config;
   TargetState target = TargetState::Started;
+  // The last committed task configs (Connect's task-<name>-<n> records applied by commit-<name>);
+  // put() leaves them as they are, as Connect's putConnectorConfig does.
+  std::vector<ConfigMap> tasks;
 };
 
 class ConfigStore {
  public:
-  // Loads `path` when given and present; an error when the file is corrupt.
-  static Result<std::unique_ptr<ConfigStore>> open(const std::string& path);
+  virtual ~ConfigStore() = default;
 
-  std::map<std::string, StoredConnector> all() const;
-  // Each returns an error (and changes nothing) when the file cannot be written.
-  Result<bool> put(const std::string& name, const StoredConnector& connector);
-  Result<bool> setTarget(const std::string& name, TargetState target);
-  Result<bool> remove(const std::string& name);
-
- private:
-  explicit ConfigStore(std::string path) : path_(std::move(path)) {}
-  Result<bool> persist(const std::map<std::string, StoredConnector>& next);
-
-  std::string path_;
-  mutable std::mutex mutex_;
-  std::map<std::string, StoredConnector> connectors_;
+  virtual std::map<std::string, StoredConnector> all() const = 0;
+  // Each returns an error (and changes nothing the store shows) when the change cannot be made durable.
+  // put() stores the config and target state; the connector's task configs are kept.
+  virtual Result<bool> put(const std::string& name, const StoredConnector& connector) = 0;
+  virtual Result<bool> setTarget(const std::string& name, TargetState target) = 0;
+  // Removes the connector with its target state and task configs.
+  virtual Result<bool> remove(const std::string& name) = 0;
+  // Replaces the connector's task configs, all of them at once.
+  virtual Result<bool> putTaskConfigs(const std::string& name, const std::vector<ConfigMap>& tasks) = 0;
 };
 
 }  // namespace sluice
