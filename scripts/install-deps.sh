@@ -9,6 +9,7 @@ packages=(
   libgtest-dev libgmock-dev nlohmann-json3-dev libsimdjson-dev libspdlog-dev libcli11-dev
   libbenchmark-dev kcat
   libssl-dev libcrypt-dev openssl   # the https listener (OpenSSL), crypt(3) password hashes; openssl makes test certificates
+  wrk   # bench/rest_load.sh: the REST load rows
   clang libclang-rt-14-dev   # make fuzz: clang's libFuzzer, ASan and UBSan runtimes (Debian 12's clang is 14)
   docker-compose   # only to validate deploy/docker-compose.yml in the tests (no engine needed)
 )
