@@ -76,6 +76,7 @@ class SluiceProcess {
     return pid_ <= 0;
   }
   int exitStatus() const { return status_; }
+  pid_t pid() const { return pid_; }
   // SIGKILL, then reap: nothing of the process runs any more when this returns.
   void kill() {
     if (pid_ <= 0) return;
