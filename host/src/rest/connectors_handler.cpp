@@ -42,8 +42,31 @@ bool boolParam(const httplib::Request& req, const std::string& key) {
 void checkNameMatches(const std::map<std::string, std::string>& config, const std::string& name) {
   auto it = config.find("name");
   if (it != config.end() && it->second != name)
-    throw HerderError(400, "Connector name configuration (" + it->second + ") doesn't match connector name in the URL (" +
-                               name + ")");
+    throw HerderError(400, "Connector name configuration (" + quoteBounded(it->second) +
+                               ") doesn't match connector name in the URL (" + quoteBounded(name) + ")");
+}
+
+// Each task is a few threads: one request with tasks.max=4000 made thousands and stalled the worker.
+// A value that is not a number is left to the connector's config validation.
+void checkTasksMax(const RestContext& ctx, const std::optional<std::string>& value) {
+  if (!value) return;
+  long long requested = 0;
+  try {
+    size_t used = 0;
+    requested = std::stoll(*value, &used);
+    if (used != value->size()) return;
+  } catch (const std::exception&) {
+    return;
+  }
+  long long limit = ctx.worker.getLong("tasks.max.limit", 1000);
+  if (requested > limit)
+    throw HerderError(400, "tasks.max (" + std::to_string(requested) + ") is above this worker's tasks.max.limit (" +
+                               std::to_string(limit) + ")");
+}
+
+std::optional<std::string> tasksMaxOf(const std::map<std::string, std::string>& config) {
+  auto it = config.find("tasks.max");
+  return it == config.end() ? std::nullopt : std::optional<std::string>(it->second);
 }
 
 nlohmann::json infoJson(RestContext& ctx, const std::string& name) { return toJson(ctx.herder.info(name)); }
@@ -93,6 +116,7 @@ void addConnectorsRoutes(Router& router, RestContext& ctx) {
         std::set<std::string> nullKeys;
         auto config = flatConfig(body["config"], nullKeys);
         checkNameMatches(config, name);
+        checkTasksMax(ctx, tasksMaxOf(config));
         config["name"] = name;
         std::optional<TargetState> initial;
         if (body.contains("initial_state") && !body["initial_state"].is_null()) {
@@ -102,7 +126,7 @@ void addConnectorsRoutes(Router& router, RestContext& ctx) {
           std::string upper = body["initial_state"].is_string() ? body["initial_state"].get<std::string>() : "";
           for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
           if (!valid || upper == "STARTED")
-            throw HerderError(400, "Invalid initial_state " + body["initial_state"].dump() +
+            throw HerderError(400, "Invalid initial_state " + quoteBounded(body["initial_state"]) +
                                        "; valid values are RUNNING, PAUSED and STOPPED");
           initial = t;
         }
@@ -130,6 +154,7 @@ void addConnectorsRoutes(Router& router, RestContext& ctx) {
         std::set<std::string> nullKeys;
         auto config = flatConfig(parseBody(req), nullKeys);
         checkNameMatches(config, name);
+        checkTasksMax(ctx, tasksMaxOf(config));
         config["name"] = name;
         bool created = h.putConnector(name, config, nullKeys, std::nullopt, true);
         if (created) res.set_header("Location", location(req, ctx, name));
@@ -140,7 +165,9 @@ void addConnectorsRoutes(Router& router, RestContext& ctx) {
       "PATCH", c + "/config",
       [&ctx, &h](const httplib::Request& req, httplib::Response& res, const PathParams& m) {
         std::string name = m[1];
-        h.patchConnector(name, flatPatch(parseBody(req)));
+        auto patch = flatPatch(parseBody(req));
+        if (auto it = patch.find("tasks.max"); it != patch.end()) checkTasksMax(ctx, it->second);
+        h.patchConnector(name, patch);
         sendJson(res, 200, infoJson(ctx, name));
       },
       true);

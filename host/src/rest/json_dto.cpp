@@ -23,12 +23,36 @@ void sendEmpty(httplib::Response& res, int status) {
   res.body.clear();
 }
 
+std::string quoteBounded(const std::string& text, size_t maxChars) {
+  if (text.size() <= maxChars) return text;
+  return text.substr(0, maxChars) + "... (" + std::to_string(text.size()) + " bytes)";
+}
+
+std::string quoteBounded(const nlohmann::json& value, size_t maxChars) {
+  return quoteBounded(value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), maxChars);
+}
+
 nlohmann::json parseBody(const httplib::Request& req) {
+  // Printing, copying and freeing a value recurse once per level: a few hundred KB of '[' overflows
+  // the stack. The parser itself is iterative, so a depth callback stops it in time.
+  bool tooDeep = false;
+  auto depthLimit = [&tooDeep](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+    if (depth > kMaxJsonNestingDepth) tooDeep = true;
+    return !tooDeep;
+  };
   try {
-    return nlohmann::json::parse(req.body);
+    auto body = nlohmann::json::parse(req.body, depthLimit);
+    if (tooDeep)
+      throw HerderError(400, "The request body nests deeper than " + std::to_string(kMaxJsonNestingDepth) + " levels");
+    return body;
   } catch (const nlohmann::json::parse_error& e) {
     // Connect has no mapper here (it answers 500); a client mistake is a 400 that says where it broke.
-    throw HerderError(400, "Malformed JSON in the request body at byte " + std::to_string(e.byte) + ": " + e.what());
+    // The parser's message quotes what it last read: bounded, as any echo of the client's bytes.
+    throw HerderError(400, "Malformed JSON in the request body at byte " + std::to_string(e.byte) + ": " +
+                               quoteBounded(std::string(e.what()), 200));
+  } catch (const nlohmann::json::exception& e) {
+    // Numbers out of double's range (1e999) and invalid UTF-8 are the client's mistakes too.
+    throw HerderError(400, "Invalid JSON in the request body: " + quoteBounded(std::string(e.what()), 200));
   }
 }
 
@@ -38,7 +62,7 @@ std::optional<std::string> scalarText(const std::string& key, const nlohmann::js
   if (v.is_null()) return std::nullopt;
   if (v.is_string()) return v.get<std::string>();
   if (v.is_boolean() || v.is_number()) return v.dump();
-  throw HerderError(400, "Connector config values must be strings, numbers or booleans, but '" + key + "' is " +
+  throw HerderError(400, "Connector config values must be strings, numbers or booleans, but '" + quoteBounded(key, 200) + "' is " +
                              std::string(v.type_name()));
 }
 

@@ -19,8 +19,16 @@ void sendJson(httplib::Response& res, int status, const nlohmann::json& body);
 void sendError(httplib::Response& res, int status, const std::string& message);
 void sendEmpty(httplib::Response& res, int status);
 
-// The request body as JSON; a 400 HerderError saying where parsing broke.
+// Jackson's default maxNestingDepth (StreamReadConstraints), which Connect's REST layer parses with.
+constexpr int kMaxJsonNestingDepth = 1000;
+
+// The request body as JSON; a 400 HerderError saying where parsing broke, for bodies nested deeper
+// than kMaxJsonNestingDepth, for invalid UTF-8 and for numbers out of range (1e999).
 nlohmann::json parseBody(const httplib::Request& req);
+// At most `maxChars` of a client's text or value, for error messages: a request's own values are
+// never echoed back unbounded.
+std::string quoteBounded(const std::string& text, size_t maxChars = 200);
+std::string quoteBounded(const nlohmann::json& value, size_t maxChars = 200);
 // A flat connector config: numbers and booleans become their text; null values are listed in
 // `nullKeys` (or kept as nullopt by the optional variant); nested values are a 400.
 std::map<std::string, std::string> flatConfig(const nlohmann::json& body, std::set<std::string>& nullKeys);

@@ -546,15 +546,21 @@ std::vector<OffsetEntry> Herder::offsets(const std::string& name) const {
 
 namespace {
 
+// A client's value in an error message: never echoed back whole.
+std::string shortText(const nlohmann::json& j) {
+  std::string text = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return text.size() <= 200 ? text : text.substr(0, 200) + "... (" + std::to_string(text.size()) + " bytes)";
+}
+
 // OffsetUtils.validateFormat: flat maps with primitive values.
 void checkFlat(const nlohmann::json& j, const std::string& what) {
   if (j.is_null() && what == "offset") return;
   if (!j.is_object())
-    throw HerderError(400, "The " + what + " for a source connector offset must be a JSON object, got " + j.dump());
+    throw HerderError(400, "The " + what + " for a source connector offset must be a JSON object, got " + shortText(j));
   for (const auto& [k, v] : j.items())
     if (v.is_object() || v.is_array())
       throw HerderError(400, "The " + what + " for a source connector offset may only contain primitive values, but '" + k +
-                                 "' is " + v.dump());
+                                 "' is " + shortText(v));
 }
 
 int64_t sinkNumber(const nlohmann::json& v, const std::string& what) {
