@@ -15,8 +15,13 @@ namespace sluice {
 
 namespace {
 
+// Naming a logger creates it (as log4j does), and each lives as long as the worker: without a bound,
+// PUT /admin/loggers/<any new name> grows the worker's memory forever.
+constexpr size_t kMaxLoggersCreatedByApi = 1000;
+
 struct LevelState {
   std::mutex mutex;
+  size_t createdByApi = 0;
   std::map<std::string, int64_t> lastModified;  // loggers whose level was set through the API
   std::optional<int64_t> rootModified;
 };
@@ -120,6 +125,14 @@ void addLoggersRoutes(Router& router, RestContext&) {
             for (const auto& [n, _] : allLoggers()) affected.push_back(n);
             affected.push_back("root");
           } else {
+            if (!spdlog::get(name)) {
+              if (st.createdByApi >= kMaxLoggersCreatedByApi)
+                throw HerderError(400, "Logger " + quoteBounded(name) + " does not exist, and " +
+                                           std::to_string(kMaxLoggersCreatedByApi) +
+                                           " loggers were already created through this API; set the level of an "
+                                           "existing logger or of a common prefix");
+              ++st.createdByApi;
+            }
             logger(name);  // as log4j, naming a logger creates it
             for (const auto& [n, l] : allLoggers()) {
               if (n != name && n.rfind(name + ".", 0) != 0) continue;
