@@ -12,8 +12,10 @@
 #include <httplib.h>
 
 #include "common/logging.hpp"
+#include "rest/holding_http_server.hpp"
 #include "rest/json_dto.hpp"
 #include "rest/listener_security.hpp"
+#include "rest/server_limits.hpp"
 
 namespace sluice {
 
@@ -76,14 +78,45 @@ Result<int> RestServer::start(const Listener& listener) {
   auto security = ListenerSecurity::create(listener, ctx_.worker);
   if (!security.ok()) return Error{"REST server: " + security.error()};
   security_ = std::move(security.value());
-  auto server = security_->makeServer();
-  if (!server.ok()) return Error{"REST server: " + server.error()};
-  server_ = std::move(server.value());
-  server_->set_socket_options(reuseAddressOnly);
-  auto maxBytes = static_cast<size_t>(ctx_.worker.getLong("rest.request.max.bytes", 1 << 20));
-  server_->set_payload_max_length(maxBytes);
+  auto limits = RestServerLimits::fromWorker(ctx_.worker);
+  auto listenSocket = std::make_shared<int>(-1);
+  holding_ = nullptr;
+  if (listener.scheme == "https") {
+    auto server = security_->makeServer();
+    if (!server.ok()) return Error{"REST server: " + server.error()};
+    server_ = std::move(server.value());
+    // httplib's own connection loop runs TLS: the pool, timeouts, backlog and TCP_NODELAY apply, the
+    // per-request header deadline of HoldingHttpServer does not.
+    applyServerLimits(*server_, limits, listenSocket);
+  } else {
+    auto server = std::make_unique<HoldingHttpServer>(limits, listenSocket);
+    holding_ = server.get();
+    server_ = std::move(server);
+  }
+  addRoutes(*server_, limits.maxBodyBytes);
+  int bound = port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
+  if (bound <= 0) {
+    auto why = checkAddressFree(host, port);
+    return Error{"REST server: " + (why.ok() ? "cannot listen on " + address(host, port) : why.error())};
+  }
+  if (!raiseListenBacklog(*listenSocket, limits.listenBacklog))
+    logger("sluice.rest")->warn("REST server: cannot raise the listen backlog to {}: {}", limits.listenBacklog,
+                                std::strerror(errno));
+  long files = raiseOpenFileLimit();
+  if (files >= 0 && static_cast<size_t>(files) < limits.maxConnections)
+    logger("sluice.rest")->warn("REST server: {} open files allowed (RLIMIT_NOFILE), fewer than rest.connections.max ({})",
+                                files, limits.maxConnections);
+  thread_ = std::thread([this] { server_->listen_after_bind(); });
+  // httplib's stop() is a no-op until the listen loop runs, so a stop() right after start() would
+  // leave the join in stop() hanging: wait until it runs.
+  for (int i = 0; i < 500 && !server_->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  logger("sluice.rest")->info("REST API listening on {}://{}:{}", listener.scheme, host, bound);
+  return bound;
+}
+
+void RestServer::addRoutes(httplib::Server& server, size_t maxBytes) {
   // Refuse an oversized body from its Content-Length, before httplib reads it.
-  server_->set_pre_routing_handler([this, maxBytes](const httplib::Request& req, httplib::Response& res) {
+  server.set_pre_routing_handler([this, maxBytes](const httplib::Request& req, httplib::Response& res) {
     if (security_->refuse(req, res)) return httplib::Server::HandlerResponse::Handled;  // 401/403
     // `curl -X PUT .../pause` sends neither Content-Length nor a chunked body; httplib would answer
     // 400 for that, Connect treats it as an empty body. Route such requests here, bodiless.
@@ -97,34 +130,56 @@ Result<int> RestServer::start(const Listener& listener) {
         len = std::stoull(req.get_header_value("Content-Length"));
       } catch (const std::exception&) {
         sendError(res, 400, "Invalid Content-Length header");
+        closeConnectionAfterResponse();
         return httplib::Server::HandlerResponse::Handled;
       }
       if (len > maxBytes) {
-        sendError(res, 413,
-                  "Request body of " + std::to_string(len) + " bytes exceeds rest.request.max.bytes (" +
-                      std::to_string(maxBytes) + ")");
-        res.set_header("Connection", "close");
+        refuseTooLarge(res, maxBytes);
         return httplib::Server::HandlerResponse::Handled;
       }
     }
     return httplib::Server::HandlerResponse::Unhandled;
   });
   auto dispatch = [this](const httplib::Request& req, httplib::Response& res) { router_.dispatch(req, res); };
+  // Bodies are read here, for every transfer encoding: httplib checks its payload limit against
+  // Content-Length only, and buffers a chunked (or compressed) body without bound.
+  auto dispatchWithBody = [this, maxBytes](const httplib::Request& req, httplib::Response& res,
+                                           const httplib::ContentReader& reader) {
+    std::string body;
+    bool tooLarge = false;
+    bool complete = reader([&](const char* data, size_t length) {
+      if (length > maxBytes - body.size()) {
+        tooLarge = true;
+        return false;  // httplib stops reading the body here
+      }
+      body.append(data, length);
+      return true;
+    });
+    if (tooLarge) return refuseTooLarge(res, maxBytes);
+    if (!complete) {
+      closeConnectionAfterResponse();
+      return sendError(res, 400, "The request body could not be read (malformed chunked encoding or a closed connection)");
+    }
+    httplib::Request withBody = req;
+    withBody.body = std::move(body);
+    router_.dispatch(withBody, res);
+  };
   // Every path, including decoded ones with a newline (which ".*" would not match): the router decides.
   const std::string everyPath = "[\\s\\S]*";
-  server_->Get(everyPath, dispatch);
-  server_->Post(everyPath, dispatch);
-  server_->Put(everyPath, dispatch);
-  server_->Patch(everyPath, dispatch);
-  server_->Delete(everyPath, dispatch);
-  server_->Options(everyPath, dispatch);
+  server.Get(everyPath, dispatch);
+  server.Post(everyPath, dispatchWithBody);
+  server.Put(everyPath, dispatchWithBody);
+  server.Patch(everyPath, dispatchWithBody);
+  server.Delete(everyPath, dispatchWithBody);
+  server.Delete(everyPath, dispatch);
+  server.Options(everyPath, dispatch);
   // Whatever httplib answers on its own (413 while reading, 400 on a bad request line) gets Connect's shape.
-  server_->set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
+  server.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
     sendError(res, res.status, res.status == 413 ? "Request body exceeds rest.request.max.bytes" : "HTTP " + std::to_string(res.status));
     return httplib::Server::HandlerResponse::Handled;
   }));
-  server_->set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+  server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
     std::string msg = "unexpected error";
     try {
       if (ep) std::rethrow_exception(ep);
@@ -134,23 +189,18 @@ Result<int> RestServer::start(const Listener& listener) {
     }
     sendError(res, 500, msg);
   });
-  server_->set_logger([this](const httplib::Request& req, const httplib::Response& res) { security_->audit(req, res); });
-  int bound = port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
-  if (bound <= 0) {
-    auto why = checkAddressFree(host, port);
-    return Error{"REST server: " + (why.ok() ? "cannot listen on " + address(host, port) : why.error())};
-  }
-  // Without TCP_NODELAY every keep-alive response waits for the client's delayed ACK (~40 ms).
-  server_->set_tcp_nodelay(true);
-  thread_ = std::thread([this] { server_->listen_after_bind(); });
-  // httplib's stop() is a no-op until the listen loop runs, so a stop() right after start() would
-  // leave the join in stop() hanging: wait until it runs.
-  for (int i = 0; i < 500 && !server_->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  logger("sluice.rest")->info("REST API listening on {}://{}:{}", listener.scheme, host, bound);
-  return bound;
+  server.set_logger([this](const httplib::Request& req, const httplib::Response& res) { security_->audit(req, res); });
+}
+
+void RestServer::refuseTooLarge(httplib::Response& res, size_t maxBytes) {
+  sendError(res, 413, "Request body exceeds rest.request.max.bytes (" + std::to_string(maxBytes) + " bytes)");
+  // The rest of the body was not read: this connection cannot carry another request.
+  res.set_header("Connection", "close");
+  closeConnectionAfterResponse();
 }
 
 void RestServer::stop() {
+  if (holding_) holding_->wakeConnections();
   if (server_) server_->stop();
   if (thread_.joinable()) thread_.join();
 }

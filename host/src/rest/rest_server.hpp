@@ -1,6 +1,7 @@
 #pragma once
 // RestServer: the Connect-compatible REST API (cpp-httplib) on one listener (http or https), loopback
-// by default. Bodies over rest.request.max.bytes are refused with 413 before they are read.
+// by default. Bodies over rest.request.max.bytes are refused with 413 without reading past the limit,
+// whatever their transfer encoding; connections are bounded as server_limits.hpp says.
 #include <memory>
 #include <string>
 #include <thread>
@@ -12,10 +13,12 @@
 
 namespace httplib {
 class Server;
+struct Response;
 }
 
 namespace sluice {
 
+class HoldingHttpServer;
 class ListenerSecurity;
 
 class RestServer {
@@ -35,10 +38,15 @@ class RestServer {
   void stop();
 
  private:
+  // The API's routes and body handling on `server` (any httplib::Server, plain or TLS).
+  void addRoutes(httplib::Server& server, size_t maxBytes);
+  static void refuseTooLarge(httplib::Response& res, size_t maxBytes);
+
   RestContext& ctx_;
   Router router_;
   std::unique_ptr<ListenerSecurity> security_;  // before server_: destroyed after it
   std::unique_ptr<httplib::Server> server_;
+  HoldingHttpServer* holding_ = nullptr;  // server_, for waking its connections on stop()
   std::thread thread_;
 };
 
