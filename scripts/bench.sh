@@ -15,4 +15,11 @@ fi
 echo "sluice bench: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)" >&2
 status=0
 "$bin" "$@" | tee "$build/bench-results.md" || status=$?
+# The REST load rows (bench/rest_load.sh, wrk against a worker on loopback); SLUICE_BENCH_REST=0 skips them.
+if [[ "${SLUICE_BENCH_REST:-1}" != 0 ]]; then
+  [[ " $* " == *" --quick "* ]] && export DURATION="${DURATION:-3}"
+  { echo; echo "| # | benchmark | unit | median | min | max | runs | target | met | notes |"
+    echo "|---|---|---|---:|---:|---:|---:|---|---|---|"
+    "$root/bench/rest_load.sh" "$build"; } | tee -a "$build/bench-results.md" || status=$?
+fi
 exit "$status"
