@@ -16,6 +16,8 @@ using namespace sluice::testing;
 
 namespace {
 
+using Settings = std::map<std::string, std::string>;
+
 // A worker process (not this test process), so a crash shows as a dead worker, not a dead test.
 struct WorkerUnderTest {
   explicit WorkerUnderTest(const std::map<std::string, std::string>& extra = {}) {
@@ -100,7 +102,8 @@ Reply postChunked(int port, const std::string& name, size_t total) {
   };
   open = open && sendAll(fd, chunk(start));
   const std::string padding(64 * 1024, 'x');
-  for (size_t sent = start.size(); open && sent < total; sent += padding.size()) open = sendAll(fd, chunk(padding));
+  for (size_t sent = start.size(); open && sent < total; sent += padding.size())
+    open = sendAll(fd, chunk(padding.substr(0, total - sent)));
   if (open) sendAll(fd, chunk("\"}") + "0\r\n\r\n");
   Reply r = parseRawReply(readUntilClosed(fd));
   ::close(fd);
@@ -145,7 +148,7 @@ TEST(RestHoldsIt, ALongInvalidValueIsQuotedOnlyInPart) {
 
 // Seen 5: rest.request.max.bytes was checked on Content-Length only; a chunked body went through whole.
 TEST(RestHoldsIt, AChunkedBodyOverTheLimitIsA413AndNothingIsCreated) {
-  WorkerUnderTest w({{"rest.request.max.bytes", "65536"}});
+  WorkerUnderTest w(Settings{{"rest.request.max.bytes", "65536"}});
   auto r = postChunked(w.port, "chunky", 10 * 1024 * 1024);
   EXPECT_TRUE(errShape(r, 413)) << r.raw.substr(0, 300);
   EXPECT_LT(r.raw.size(), 2048u) << "the body is echoed back";
@@ -158,7 +161,7 @@ TEST(RestHoldsIt, AChunkedBodyOverTheLimitIsA413AndNothingIsCreated) {
 
 // Seen 5: a 256 MB chunked body took the worker's memory with it; the refusal reads no further than the limit.
 TEST(RestHoldsIt, AHugeChunkedBodyIsNotBuffered) {
-  WorkerUnderTest w({{"rest.request.max.bytes", "65536"}});
+  WorkerUnderTest w(Settings{{"rest.request.max.bytes", "65536"}});
   auto peakKb = [&] {
     std::ifstream in("/proc/" + std::to_string(w.process->pid()) + "/status");
     std::string line;
@@ -179,7 +182,7 @@ TEST(RestHoldsIt, AHugeChunkedBodyIsNotBuffered) {
 // slow clients keep trickling and 20 idle ones sit there, other clients are answered; the slow ones are
 // then closed by the header deadline.
 TEST(RestHoldsIt, SlowAndIdleClientsDoNotStarveOthers) {
-  WorkerUnderTest w({{"rest.header.timeout.ms", "3000"}});
+  WorkerUnderTest w(Settings{{"rest.header.timeout.ms", "3000"}});
   std::vector<int> slow, idle;
   for (int i = 0; i < 64; ++i) slow.push_back(connectTo(w.port));
   for (int i = 0; i < 20; ++i) idle.push_back(connectTo(w.port));
@@ -257,7 +260,7 @@ TEST(RestHoldsIt, TheListenBacklogHoldsHundreds) {
 
 // Seen 7: tasks.max=4000 in one POST created 12.6k threads; tasks.max.limit bounds it with a reason.
 TEST(RestHoldsIt, TasksMaxAboveTheWorkerLimitIsA400) {
-  WorkerUnderTest w({{"tasks.max.limit", "8"}});
+  WorkerUnderTest w(Settings{{"tasks.max.limit", "8"}});
   Http http(w.port);
   auto cfg = srcCfg("many");
   cfg["tasks.max"] = "4000";
