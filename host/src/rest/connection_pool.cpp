@@ -16,8 +16,10 @@ void ConnectionPool::enqueue(std::function<void()> fn) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!stopping_ && waiting_.size() + busy_ < maxConnections_) {
       waiting_.push_back(std::move(fn));
-      // Threads are started only when none is free, so an idle worker holds only a few.
-      if (idle_ == 0 && threads_.size() < maxThreads_) threads_.emplace_back([this] { work(); });
+      // A thread is started when the waiting connections outnumber the idle threads that will take
+      // them (an idle thread counts as idle until it wakes), so a burst of slow clients cannot leave
+      // later connections queued behind them while threads could still be started.
+      if (waiting_.size() > idle_ && threads_.size() < maxThreads_) threads_.emplace_back([this] { work(); });
       wake_.notify_one();
       return;
     }
