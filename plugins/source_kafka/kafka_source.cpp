@@ -10,13 +10,16 @@
 #include <chrono>
 #include <cstdint>
 #include <cstring>
+#include <cstdlib>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include <sluice_kafka/assignment_watch.hpp>
 #include <sluice_kafka/client_reporter.hpp>
 
 namespace {
@@ -31,8 +34,22 @@ const sluice::kafka::ClientConfigSpec kConsumerConfig{
     .defaults = {{"auto.offset.reset", "earliest"}},
     .enforced = {{"enable.auto.commit", "false"}, {"enable.auto.offset.store", "false"}},
     .required = {"bootstrap.servers", "group.id"},
-    .ownKeys = {"max.poll.records"},  // a Java consumer setting, honoured by this plugin itself
+    // max.poll.records: a Java consumer setting, honoured by this plugin itself; group.instance.id:
+    // derived per task (see staticInstanceId).
+    .ownKeys = {"max.poll.records", "group.instance.id"},
 };
+
+// Static membership (KIP-345): a task that restarts within session.timeout.ms rejoins as the same
+// member and gets its partitions back at once, without a rebalance or waiting for its old session to
+// expire. The id is <base>-<task.id>, base connect-<name> unless consumer.group.instance.id names
+// another (empty: dynamic membership). Only tasks the host runs (with a task.id) are static, so two
+// plain consumers of one group never fence each other.
+std::string staticInstanceId(const sluice::Config& config) {
+  if (!config.has("task.id")) return config.getString("consumer.group.instance.id");
+  std::string base = config.has("consumer.group.instance.id") ? config.getString("consumer.group.instance.id")
+                                                              : "connect-" + config.getString("name");
+  return base.empty() ? base : base + "-" + config.getString("task.id");
+}
 
 constexpr int kPollSliceMs = 100;  // the longest a poll waits before looking at stop() again
 
@@ -70,6 +87,20 @@ class KafkaSource : public sluice::Source {
     if (maxRecords_ < 1) throw sluice::ConfigError("Invalid value for configuration max.poll.records: must be at least 1");
     commitIntervalMs_ = config.getLong("offset.commit.interval.ms", 500);
     conf_ = sluice::kafka::buildClientConf(config, kConsumerConfig);
+    if (std::string id = staticInstanceId(config); !id.empty()) {
+      char errstr[512];
+      if (rd_kafka_conf_set(conf_, "group.instance.id", id.c_str(), errstr, sizeof(errstr)) != RD_KAFKA_CONF_OK) {
+        rd_kafka_conf_destroy(conf_);
+        conf_ = nullptr;
+        throw sluice::ConfigError("Invalid value " + id + " for configuration consumer.group.instance.id: " + errstr);
+      }
+    }
+    char sessionTimeout[32];
+    size_t sessionTimeoutSize = sizeof(sessionTimeout);
+    int64_t sessionTimeoutMs = 45000;  // librdkafka's default
+    if (rd_kafka_conf_get(conf_, "session.timeout.ms", sessionTimeout, &sessionTimeoutSize) == RD_KAFKA_CONF_OK)
+      sessionTimeoutMs = std::strtoll(sessionTimeout, nullptr, 10);
+    assignmentWatch_.emplace(topics_, config.getLong("task.count", 1), sessionTimeoutMs, config.getString("group.id"));
     rd_kafka_conf_set_opaque(conf_, this);
     rd_kafka_conf_set_rebalance_cb(conf_, &KafkaSource::onRebalance);
     rd_kafka_conf_set_error_cb(conf_, &KafkaSource::onError);
@@ -148,6 +179,7 @@ class KafkaSource : public sluice::Source {
     }
     maybeCommit();
     reporter_.probe(rk_, kPollSliceMs);  // only while the brokers are unreachable, once a second
+    reporter_.assignmentProblem(assignmentWatch_->check(rk_, kPollSliceMs));
     return SLUICE_OK;
   }
 
@@ -303,6 +335,7 @@ class KafkaSource : public sluice::Source {
   rd_kafka_conf_t* conf_ = nullptr;  // until start() hands it to rd_kafka_new
   rd_kafka_t* rk_ = nullptr;
   rd_kafka_queue_t* queue_ = nullptr;
+  std::optional<sluice_kafka::AssignmentWatch> assignmentWatch_;  // task thread only
   std::atomic<bool> stopping_{false};
   std::vector<sluice_header> headers_;  // reused for every record
   Clock::time_point lastCommit_{};
