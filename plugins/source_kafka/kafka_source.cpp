@@ -52,6 +52,7 @@ std::string staticInstanceId(const sluice::Config& config) {
 }
 
 constexpr int kPollSliceMs = 100;  // the longest a poll waits before looking at stop() again
+constexpr int64_t kBatchSize = 1024;  // most messages taken from librdkafka's queue in one call
 
 class KafkaSource : public sluice::Source {
  public:
@@ -163,19 +164,28 @@ class KafkaSource : public sluice::Source {
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
         waitMs = static_cast<int>(std::clamp<int64_t>(left, 0, kPollSliceMs));
       }
-      rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_, waitMs);
-      if (!m) {
+      // One call takes a whole run of fetched messages (and serves rebalances and errors on the way,
+      // as consumer_poll does), instead of one queue round trip per record.
+      const size_t want = static_cast<size_t>(std::min<int64_t>(maxRecords_ - emitted, kBatchSize));
+      const ssize_t n = rd_kafka_consume_batch_queue(queue_, waitMs, messages_.data(), want);
+      if (n <= 0) {
         if (emitted > 0 || Clock::now() >= deadline) break;
         continue;
       }
-      if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        handleConsumerError(m);
+      bool failed = false;
+      for (ssize_t i = 0; i < n; ++i) {
+        rd_kafka_message_t* m = messages_[static_cast<size_t>(i)];
+        if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+          failed = failed || m->err == RD_KAFKA_RESP_ERR__FATAL;
+          warnConsumerError(m);
+        } else {
+          emitMessage(*m, out);
+          ++emitted;
+        }
         rd_kafka_message_destroy(m);
-        continue;
       }
-      emitMessage(*m, out);
-      rd_kafka_message_destroy(m);
-      ++emitted;
+      if (failed) throwIfFatal();  // after the whole batch is released
+      if (emitted > 0 && static_cast<size_t>(n) < want) break;  // the queue is drained: hand over what we have
     }
     maybeCommit();
     reporter_.probe(rk_, kPollSliceMs);  // only while the brokers are unreachable, once a second
@@ -235,10 +245,10 @@ class KafkaSource : public sluice::Source {
     out.emit(r);
   }
 
-  void handleConsumerError(const rd_kafka_message_t* m) {
-    if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) return;
-    throwIfFatal();
-    // Everything else (unknown topic, broker down...) is transient: librdkafka keeps retrying.
+  // A fatal error is thrown by the caller (throwIfFatal); everything else (unknown topic, broker
+  // down...) is transient: librdkafka keeps retrying.
+  void warnConsumerError(const rd_kafka_message_t* m) {
+    if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF || m->err == RD_KAFKA_RESP_ERR__FATAL) return;
     std::string where = m->rkt ? std::string(rd_kafka_topic_name(m->rkt)) + "[" + std::to_string(m->partition) + "]: " : "";
     context_.warn("kafka-source: consumer error: " + where + rd_kafka_message_errstr(m));
   }
@@ -338,6 +348,7 @@ class KafkaSource : public sluice::Source {
   std::optional<sluice_kafka::AssignmentWatch> assignmentWatch_;  // task thread only
   std::atomic<bool> stopping_{false};
   std::vector<sluice_header> headers_;  // reused for every record
+  std::vector<rd_kafka_message_t*> messages_ = std::vector<rd_kafka_message_t*>(kBatchSize);  // one batch, reused
   Clock::time_point lastCommit_{};
   // Guarded by mutex_: onDelivered (task thread) and stop() (any thread) both reach it.
   std::mutex mutex_;
