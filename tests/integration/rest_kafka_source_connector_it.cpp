@@ -46,7 +46,7 @@ class KafkaSourceConnectorOnMockCluster : public ::testing::Test {
  protected:
   void SetUp() override {
     EmbeddedClusterOptions options;
-    options.topics = {{"ks-in", 2}, {"ks-out", 1}};
+    options.topics = {{"ks-in", 2}, {"ks-out", 2}};
     auto started = EmbeddedCluster::start(options);
     ASSERT_TRUE(started.ok()) << started.error();
     cluster_ = std::move(started.value());
@@ -79,11 +79,13 @@ class KafkaSourceConnectorOnMockCluster : public ::testing::Test {
   std::unique_ptr<Http> http_;
 };
 
-TEST_F(KafkaSourceConnectorOnMockCluster, ClientOverridesAreAcceptedAndReachTheClients) {
+TEST_F(KafkaSourceConnectorOnMockCluster, ClientOverridesAreAcceptedAndTheConnectorRuns) {
   json cfg = kafkaSourceCfg();
   cfg["consumer.override.queued.min.messages"] = "200000";
   cfg["producer.override.linger.ms"] = "5";
-  auto validated = http_->put("/connector-plugins/kafka-source/config/validate", cfg);
+  json named = cfg;
+  named["name"] = "ko";
+  auto validated = http_->put("/connector-plugins/kafka-source/config/validate", named);
   ASSERT_EQ(validated.status, 200) << validated.raw;
   EXPECT_EQ(validated.body["error_count"], 0) << validated.raw;
 

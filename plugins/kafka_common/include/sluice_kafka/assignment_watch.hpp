@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -45,9 +46,12 @@ class AssignmentWatch {
     rd_kafka_topic_partition_list_destroy(assigned);
     int64_t total = 0;
     for (const auto& t : topics_) {
-      int64_t n = partitionCount(rk, t, metadataTimeoutMs);
-      if (n < 0) return problem_;  // metadata unavailable: judge again later, never on a guess
-      total += n;
+      // A metadata request that fails (a slow or unreachable broker) keeps the last known count, so
+      // the judgment follows what the task holds; a topic never seen yet is judged later.
+      if (int64_t n = partitionCount(rk, t, metadataTimeoutMs); n >= 0) partitions_[t] = n;
+      auto known = partitions_.find(t);
+      if (known == partitions_.end()) return problem_;
+      total += known->second;
     }
     const int64_t share = total / taskCount_;
     if (held >= share) {
@@ -82,6 +86,7 @@ class AssignmentWatch {
   }
 
   std::set<std::string> topics_;
+  std::map<std::string, int64_t> partitions_;  // last known partition count per topic
   int64_t taskCount_;
   std::chrono::milliseconds sessionTimeout_;
   std::string group_;
