@@ -10,13 +10,16 @@
 #include <chrono>
 #include <cstdint>
 #include <cstring>
+#include <cstdlib>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include <sluice_kafka/assignment_watch.hpp>
 #include <sluice_kafka/client_reporter.hpp>
 
 namespace {
@@ -31,10 +34,25 @@ const sluice::kafka::ClientConfigSpec kConsumerConfig{
     .defaults = {{"auto.offset.reset", "earliest"}},
     .enforced = {{"enable.auto.commit", "false"}, {"enable.auto.offset.store", "false"}},
     .required = {"bootstrap.servers", "group.id"},
-    .ownKeys = {"max.poll.records"},  // a Java consumer setting, honoured by this plugin itself
+    // max.poll.records: a Java consumer setting, honoured by this plugin itself; group.instance.id:
+    // derived per task (see staticInstanceId).
+    .ownKeys = {"max.poll.records", "group.instance.id"},
 };
 
+// Static membership (KIP-345): a task that restarts within session.timeout.ms rejoins as the same
+// member and gets its partitions back at once, without a rebalance or waiting for its old session to
+// expire. The id is <base>-<task.id>, base connect-<name> unless consumer.group.instance.id names
+// another (empty: dynamic membership). Only tasks the host runs (with a task.id) are static, so two
+// plain consumers of one group never fence each other.
+std::string staticInstanceId(const sluice::Config& config) {
+  if (!config.has("task.id")) return config.getString("consumer.group.instance.id");
+  std::string base = config.has("consumer.group.instance.id") ? config.getString("consumer.group.instance.id")
+                                                              : "connect-" + config.getString("name");
+  return base.empty() ? base : base + "-" + config.getString("task.id");
+}
+
 constexpr int kPollSliceMs = 100;  // the longest a poll waits before looking at stop() again
+constexpr int64_t kBatchSize = 1024;  // most messages taken from librdkafka's queue in one call
 
 class KafkaSource : public sluice::Source {
  public:
@@ -70,6 +88,20 @@ class KafkaSource : public sluice::Source {
     if (maxRecords_ < 1) throw sluice::ConfigError("Invalid value for configuration max.poll.records: must be at least 1");
     commitIntervalMs_ = config.getLong("offset.commit.interval.ms", 500);
     conf_ = sluice::kafka::buildClientConf(config, kConsumerConfig);
+    if (std::string id = staticInstanceId(config); !id.empty()) {
+      char errstr[512];
+      if (rd_kafka_conf_set(conf_, "group.instance.id", id.c_str(), errstr, sizeof(errstr)) != RD_KAFKA_CONF_OK) {
+        rd_kafka_conf_destroy(conf_);
+        conf_ = nullptr;
+        throw sluice::ConfigError("Invalid value " + id + " for configuration consumer.group.instance.id: " + errstr);
+      }
+    }
+    char sessionTimeout[32];
+    size_t sessionTimeoutSize = sizeof(sessionTimeout);
+    int64_t sessionTimeoutMs = 45000;  // librdkafka's default
+    if (rd_kafka_conf_get(conf_, "session.timeout.ms", sessionTimeout, &sessionTimeoutSize) == RD_KAFKA_CONF_OK)
+      sessionTimeoutMs = std::strtoll(sessionTimeout, nullptr, 10);
+    assignmentWatch_.emplace(topics_, config.getLong("task.count", 1), sessionTimeoutMs, config.getString("group.id"));
     rd_kafka_conf_set_opaque(conf_, this);
     rd_kafka_conf_set_rebalance_cb(conf_, &KafkaSource::onRebalance);
     rd_kafka_conf_set_error_cb(conf_, &KafkaSource::onError);
@@ -132,22 +164,32 @@ class KafkaSource : public sluice::Source {
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
         waitMs = static_cast<int>(std::clamp<int64_t>(left, 0, kPollSliceMs));
       }
-      rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_, waitMs);
-      if (!m) {
+      // One call takes a whole run of fetched messages (and serves rebalances and errors on the way,
+      // as consumer_poll does), instead of one queue round trip per record.
+      const size_t want = static_cast<size_t>(std::min<int64_t>(maxRecords_ - emitted, kBatchSize));
+      const ssize_t n = rd_kafka_consume_batch_queue(queue_, waitMs, messages_.data(), want);
+      if (n <= 0) {
         if (emitted > 0 || Clock::now() >= deadline) break;
         continue;
       }
-      if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        handleConsumerError(m);
+      bool failed = false;
+      for (ssize_t i = 0; i < n; ++i) {
+        rd_kafka_message_t* m = messages_[static_cast<size_t>(i)];
+        if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+          failed = failed || m->err == RD_KAFKA_RESP_ERR__FATAL;
+          warnConsumerError(m);
+        } else {
+          emitMessage(*m, out);
+          ++emitted;
+        }
         rd_kafka_message_destroy(m);
-        continue;
       }
-      emitMessage(*m, out);
-      rd_kafka_message_destroy(m);
-      ++emitted;
+      if (failed) throwIfFatal();  // after the whole batch is released
+      if (emitted > 0 && static_cast<size_t>(n) < want) break;  // the queue is drained: hand over what we have
     }
     maybeCommit();
     reporter_.probe(rk_, kPollSliceMs);  // only while the brokers are unreachable, once a second
+    reporter_.assignmentProblem(assignmentWatch_->check(rk_, kPollSliceMs));
     return SLUICE_OK;
   }
 
@@ -203,10 +245,10 @@ class KafkaSource : public sluice::Source {
     out.emit(r);
   }
 
-  void handleConsumerError(const rd_kafka_message_t* m) {
-    if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) return;
-    throwIfFatal();
-    // Everything else (unknown topic, broker down...) is transient: librdkafka keeps retrying.
+  // A fatal error is thrown by the caller (throwIfFatal); everything else (unknown topic, broker
+  // down...) is transient: librdkafka keeps retrying.
+  void warnConsumerError(const rd_kafka_message_t* m) {
+    if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF || m->err == RD_KAFKA_RESP_ERR__FATAL) return;
     std::string where = m->rkt ? std::string(rd_kafka_topic_name(m->rkt)) + "[" + std::to_string(m->partition) + "]: " : "";
     context_.warn("kafka-source: consumer error: " + where + rd_kafka_message_errstr(m));
   }
@@ -303,8 +345,10 @@ class KafkaSource : public sluice::Source {
   rd_kafka_conf_t* conf_ = nullptr;  // until start() hands it to rd_kafka_new
   rd_kafka_t* rk_ = nullptr;
   rd_kafka_queue_t* queue_ = nullptr;
+  std::optional<sluice_kafka::AssignmentWatch> assignmentWatch_;  // task thread only
   std::atomic<bool> stopping_{false};
   std::vector<sluice_header> headers_;  // reused for every record
+  std::vector<rd_kafka_message_t*> messages_ = std::vector<rd_kafka_message_t*>(kBatchSize);  // one batch, reused
   Clock::time_point lastCommit_{};
   // Guarded by mutex_: onDelivered (task thread) and stop() (any thread) both reach it.
   std::mutex mutex_;

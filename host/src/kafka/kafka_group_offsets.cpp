@@ -61,16 +61,27 @@ Result<rd_kafka_event_t*> await(Admin& a, const std::string& what, const std::st
   return ev;
 }
 
+// Kafka changes a group's offsets from outside only while the group has no member. A stopped
+// connector's tasks are static members (KIP-345), which do not leave on close: the broker drops them
+// once session.timeout.ms passed without a heartbeat.
+std::string stillAMemberHint(rd_kafka_resp_err_t err) {
+  if (err != RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID && err != RD_KAFKA_RESP_ERR_NON_EMPTY_GROUP &&
+      err != RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS)
+    return "";
+  return " (the group still has members: a stopped connector's tasks stay in it until their session.timeout.ms passes; "
+         "retry after it)";
+}
+
 Result<bool> checkGroups(const rd_kafka_group_result_t* const* groups, size_t n, const std::string& what) {
   for (size_t i = 0; i < n; ++i) {
     if (const rd_kafka_error_t* e = rd_kafka_group_result_error(groups[i]))
-      return Error{what + " failed: " + rd_kafka_error_string(e)};
+      return Error{what + " failed: " + rd_kafka_error_string(e) + stillAMemberHint(rd_kafka_error_code(e))};
     // Per-partition errors too, so a refused partition is never reported as done.
     const auto* parts = rd_kafka_group_result_partitions(groups[i]);
     for (int j = 0; parts && j < parts->cnt; ++j)
       if (parts->elems[j].err)
         return Error{what + " failed for " + parts->elems[j].topic + "-" + std::to_string(parts->elems[j].partition) +
-                     ": " + rd_kafka_err2str(parts->elems[j].err)};
+                     ": " + rd_kafka_err2str(parts->elems[j].err) + stillAMemberHint(parts->elems[j].err)};
   }
   return true;
 }
@@ -210,7 +221,7 @@ Result<bool> deleteGroupOffsets(const WorkerConfig& worker, const std::string& g
   if (!admin.ok()) return Error{admin.error()};
   auto& a = **admin;
   if (isMockCluster(a.rk)) {
-    return Error{"Resetting the offsets of a sink connector deletes its consumer group " + group + ", and " + kMockClusterName +
+    return Error{"Resetting the offsets of a connector that reads Kafka deletes its consumer group " + group + ", and " + kMockClusterName +
                  " does not implement DeleteGroups. Set explicit offsets with PATCH instead, or use a real broker."};
   }
   auto* req = rd_kafka_DeleteGroup_new(group.c_str());
@@ -227,7 +238,8 @@ Result<bool> deleteGroupOffsets(const WorkerConfig& worker, const std::string& g
     const rd_kafka_error_t* e = rd_kafka_group_result_error(groups[i]);
     // A group that never existed has nothing to reset.
     if (e && rd_kafka_error_code(e) != RD_KAFKA_RESP_ERR_GROUP_ID_NOT_FOUND)
-      result = Error{"Deleting consumer group " + group + " failed: " + rd_kafka_error_string(e)};
+      result = Error{"Deleting consumer group " + group + " failed: " + rd_kafka_error_string(e) +
+                     stillAMemberHint(rd_kafka_error_code(e))};
   }
   rd_kafka_event_destroy(*ev);
   return result;

@@ -1,7 +1,8 @@
 #pragma once
-// Sink connectors' offsets live in Kafka, in the consumer group connect-<name> (as Connect's
-// SinkUtils). These read, alter and delete them through a librdkafka admin client on the worker's
-// bootstrap.servers; an unreachable Kafka is a clear error, never a hang (bounded timeouts).
+// The offsets of connectors that read Kafka (sink connectors, as Connect's SinkUtils, and
+// kafka-source connectors) live in Kafka, in the consumer group connect-<name>. These read, alter
+// and delete them through a librdkafka admin client on the worker's bootstrap.servers; an
+// unreachable Kafka is a clear error, never a hang (bounded timeouts).
 #include <string>
 #include <vector>
 

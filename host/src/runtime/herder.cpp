@@ -31,12 +31,13 @@ RunState connectorStateFor(TargetState t) {
   }
 }
 
-// Source offsets live in the OffsetStore; a sink fed by kafka-source keeps them as the consumer
-// group's committed offsets (Connect's sink connectors).
+// Source offsets live in the OffsetStore; whatever reads through kafka-source (a sink connector, as
+// Connect's sink connectors, or a kafka-source connector such as the windowed aggregate's input)
+// keeps them as the consumer group's committed offsets.
 bool usesFrameworkOffsets(ConnectorType type, const std::map<std::string, std::string>& config) {
-  if (type != ConnectorType::Sink) return true;
-  auto it = config.find("sluice.source.class");
-  return it != config.end() && it->second != "kafka-source";
+  auto it = config.find(type == ConnectorType::Sink ? "sluice.source.class" : "connector.class");
+  if (type == ConnectorType::Sink) return it != config.end() && it->second != "kafka-source";
+  return it == config.end() || it->second != "kafka-source";
 }
 
 std::string notStoppedMessage(const std::string& name) {
@@ -600,7 +601,7 @@ void Herder::alterOffsets(const std::string& name, const std::vector<OffsetEntry
     if (c.target != TargetState::Stopped || !c.tasks.empty()) throw HerderError(400, notStoppedMessage(name));
     bool framework = usesFrameworkOffsets(c.type, c.config);
     for (const auto& e : entries) {
-      if (c.type == ConnectorType::Sink) {
+      if (!framework) {
         checkSinkEntry(e);
       } else {
         checkFlat(e.partition, "partition");

@@ -184,6 +184,8 @@ IsolatedPipeline::Reply IsolatedPipeline::call(const nlohmann::json& request) {
         // Only this connector's offsets: the child names the partition, never the connector.
         if (spec_.offsets)
           spec_.offsets->write(spec_.connector, msg.at("partition").get<std::string>(), msg.at("offset").get<std::string>());
+      } else if (op == "offset.flush") {
+        if (spec_.offsets) spec_.offsets->flush();
       } else if (op == "result") {
         if (msg.at("ok").get<bool>()) return {Outcome::Answered, "", msg};
         return {Outcome::Failed, msg.at("error").get<std::string>(), {}};

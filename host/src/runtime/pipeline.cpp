@@ -424,9 +424,14 @@ Result<bool> PipelineImpl::commit() {
     auto f = dlq_->flush(30000);
     if (!f.ok()) return f;
   }
-  // Everything handed to the sink is durable now; acknowledge it upstream.
+  // Everything handed to the sink is durable now: its offsets go to disk in this same step, so a
+  // kill replays at most one offset.flush.interval.ms of delivered records (not that plus the
+  // worker's own flush timer); then they are acknowledged upstream.
+  if (spec_.offsets && !pendingSourceOffsets_.empty()) {
+    for (const auto& [partition, offset] : pendingSourceOffsets_) spec_.offsets->write(spec_.connector, partition, offset);
+    spec_.offsets->flush();  // a failed write is logged by the store and retried at its next flush
+  }
   for (const auto& [partition, offset] : pendingSourceOffsets_) {
-    if (spec_.offsets) spec_.offsets->write(spec_.connector, partition, offset);
     sluice_record ack{};
     ack.partition = -1;
     ack.timestamp_ms = -1;

@@ -63,7 +63,12 @@ class WorkerOffsetStore : public OffsetStore {
     throw std::logic_error("a task process cannot remove offsets");
   }
   void removeAll(const std::string&) override { throw std::logic_error("a task process cannot remove offsets"); }
-  bool flush() override { return true; }  // the worker's offset flusher makes them durable
+  // The worker writes its store to disk when it reads this, right after the writes sent before it.
+  bool flush() override {
+    auto sent = channel_.send(nlohmann::json{{"op", "offset.flush"}}.dump());
+    if (!sent.ok()) workerGone(sent.error());
+    return sent.ok();
+  }
 
  private:
   FrameChannel& channel_;

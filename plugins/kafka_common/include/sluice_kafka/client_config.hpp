@@ -1,7 +1,8 @@
 #pragma once
 // The librdkafka configuration of a Kafka plugin's client, built from the connector config as
 // Kafka Connect builds its worker clients: Connect's defaults first, then every `consumer.` or
-// `producer.` key with the prefix removed (the user's overrides), then the settings the plugin
+// `producer.` key with the prefix removed (the user's overrides; `consumer.override.X` over
+// `consumer.X`, as Connect's connector-level overrides), then the settings the plugin
 // cannot work without, then the required connection keys. Every refusal names the connector key.
 #include <librdkafka/rdkafka.h>
 #include <sluice/plugin.hpp>
@@ -36,12 +37,19 @@ inline rd_kafka_conf_t* buildClientConf(const Config& config, const ClientConfig
   for (const auto& [k, v] : spec.defaults) set(k, v, prefix + k);
   std::string name = config.getString("name");
   if (!name.empty()) set("client.id", std::string(spec.clientIdPrefix) + name, "name");
-  for (const auto& [key, value] : config.all()) {
-    if (key.size() <= prefix.size() || key.compare(0, prefix.size(), prefix) != 0) continue;
-    std::string k = key.substr(prefix.size());
-    bool own = false;
-    for (const auto& o : spec.ownKeys) own = own || o == k;
-    if (!own) set(k, value, key);
+  // Connect's per-connector `<prefix>override.X` wins over `<prefix>X`. A task's config has them
+  // merged already by the host; a connector config being validated still has them as written.
+  const std::string overridePrefix = prefix + "override.";
+  for (const bool overrides : {false, true}) {
+    for (const auto& [key, value] : config.all()) {
+      if (key.size() <= prefix.size() || key.compare(0, prefix.size(), prefix) != 0) continue;
+      const bool isOverride = key.compare(0, overridePrefix.size(), overridePrefix) == 0;
+      if (isOverride != overrides) continue;
+      std::string k = key.substr(isOverride ? overridePrefix.size() : prefix.size());
+      bool own = false;
+      for (const auto& o : spec.ownKeys) own = own || o == k;
+      if (!own && !k.empty()) set(k, value, key);
+    }
   }
   for (const auto& [k, v] : spec.enforced) set(k, v, k);
   for (const auto& key : spec.required) {

@@ -11,6 +11,8 @@
 //    Any other error is logged.
 //  * librdkafka has no "broker up" event, so while unhealthy, probe() (from the task thread, at
 //    most once a second) asks the cluster for metadata; the first answer makes the client healthy.
+//  * A plugin can add one problem of its own (assignmentProblem(), e.g. a consumer holding fewer
+//    partitions than it should); the host keeps one health state per task, so both are told together.
 #include <librdkafka/rdkafka.h>
 #include <sluice/plugin.hpp>
 
@@ -42,13 +44,11 @@ class KafkaClientReporter {
       return;
     }
     if (code == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
-      std::string message = "cannot reach Kafka brokers: " + std::string(reason);
-      {
-        std::lock_guard<std::mutex> lock(mutex_);
-        if (!lastConnectionError_.empty()) message += " (" + lastConnectionError_ + ")";
-      }
+      std::lock_guard<std::mutex> lock(mutex_);
+      brokersProblem_ = "cannot reach Kafka brokers: " + std::string(reason);
+      if (!lastConnectionError_.empty()) brokersProblem_ += " (" + lastConnectionError_ + ")";
       down_ = true;
-      context_.reportHealth(false, client_ + ": " + message);
+      publish("");
       return;
     }
     context_.log(code == RD_KAFKA_RESP_ERR__FATAL ? SLUICE_LOG_ERROR : SLUICE_LOG_WARN,
@@ -64,8 +64,18 @@ class KafkaClientReporter {
     const rd_kafka_metadata_t* metadata = nullptr;
     if (rd_kafka_metadata(rk, 0, nullptr, &metadata, std::max(timeoutMs, 1)) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
     rd_kafka_metadata_destroy(metadata);
+    std::lock_guard<std::mutex> lock(mutex_);
     down_ = false;
-    context_.reportHealth(true, client_ + ": reached the Kafka brokers again");
+    brokersProblem_.clear();
+    publish("reached the Kafka brokers again");
+  }
+
+  // Sets (non-empty) or clears (empty) the plugin's own problem; tells the host only on a change.
+  void assignmentProblem(const std::string& problem) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (problem == assignmentProblem_) return;
+    assignmentProblem_ = problem;
+    publish("holds its share of partitions again");
   }
 
  private:
@@ -74,11 +84,24 @@ class KafkaClientReporter {
     return "connector " + config.getString("name") + " task " + config.getString("task.id", "0") + " " + role;
   }
 
+  // mutex_ held. Unhealthy while either problem stands, with both named; healthyNote says what cleared.
+  void publish(const std::string& healthyNote) {
+    std::string message;
+    for (const std::string* p : {&brokersProblem_, &assignmentProblem_}) {
+      if (p->empty()) continue;
+      message += (message.empty() ? client_ + ": " : "; ") + *p;
+    }
+    if (message.empty()) context_.reportHealth(true, client_ + ": " + healthyNote);
+    else context_.reportHealth(false, message);
+  }
+
   const sluice::Context& context_;
   const std::string client_;
   std::atomic<bool> down_{false};
   std::mutex mutex_;
   std::string lastConnectionError_;
+  std::string brokersProblem_;     // guarded by mutex_
+  std::string assignmentProblem_;  // guarded by mutex_
   std::chrono::steady_clock::time_point lastProbe_{};
 };
 
