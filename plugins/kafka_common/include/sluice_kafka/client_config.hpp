@@ -7,6 +7,9 @@
 #include <librdkafka/rdkafka.h>
 #include <sluice/plugin.hpp>
 
+#include "sluice_kafka/client_security.hpp"
+
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -30,7 +33,7 @@ inline rd_kafka_conf_t* buildClientConf(const Config& config, const ClientConfig
   auto set = [&](const std::string& key, const std::string& value, const std::string& shownKey) {
     if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), errstr, sizeof(errstr)) != RD_KAFKA_CONF_OK) {
       rd_kafka_conf_destroy(conf);
-      throw ConfigError("Invalid value " + value + " for configuration " + shownKey + ": " + errstr);
+      throw ConfigError("Invalid value " + shownConfigValue(shownKey, value) + " for configuration " + shownKey + ": " + errstr);
     }
   };
   const std::string prefix(spec.prefix);
@@ -39,7 +42,9 @@ inline rd_kafka_conf_t* buildClientConf(const Config& config, const ClientConfig
   if (!name.empty()) set("client.id", std::string(spec.clientIdPrefix) + name, "name");
   // Connect's per-connector `<prefix>override.X` wins over `<prefix>X`. A task's config has them
   // merged already by the host; a connector config being validated still has them as written.
+  // Java's security keys are then translated to librdkafka's (client_security.hpp).
   const std::string overridePrefix = prefix + "override.";
+  std::map<std::string, std::string> userSettings;
   for (const bool overrides : {false, true}) {
     for (const auto& [key, value] : config.all()) {
       if (key.size() <= prefix.size() || key.compare(0, prefix.size(), prefix) != 0) continue;
@@ -48,8 +53,12 @@ inline rd_kafka_conf_t* buildClientConf(const Config& config, const ClientConfig
       std::string k = key.substr(isOverride ? overridePrefix.size() : prefix.size());
       bool own = false;
       for (const auto& o : spec.ownKeys) own = own || o == k;
-      if (!own && !k.empty()) set(k, value, key);
+      if (!own && !k.empty()) userSettings[k] = value;
     }
+  }
+  if (std::string error = setClientSettings(conf, ClientSettings(userSettings.begin(), userSettings.end()), prefix); !error.empty()) {
+    rd_kafka_conf_destroy(conf);
+    throw ConfigError(error);
   }
   for (const auto& [k, v] : spec.enforced) set(k, v, k);
   for (const auto& key : spec.required) {
