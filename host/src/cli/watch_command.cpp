@@ -12,7 +12,11 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include <iterator>
+#include <sluice_kafka/client_security.hpp>
+
 #include "cli/watch_records.hpp"
+#include "config/java_properties.hpp"
 #include "kafka/kafka_log.hpp"
 
 namespace sluice {
@@ -22,6 +26,7 @@ namespace {
 struct WatchOptions {
   std::string bootstrap;
   std::string bootstrapFile;
+  std::string commandConfig;  // Java client properties (security.protocol, sasl.*, ssl.*), as Kafka's CLI tools
   std::string topic = "transactions_aggregate_sluice";
   std::string inputTopic = "transactions";
   int64_t windowMs = 3000;
@@ -40,10 +45,26 @@ std::string formatTime(int64_t ms) {
   return std::string(buf) + "." + std::to_string(1000 + ms % 1000).substr(1);
 }
 
-rd_kafka_t* makeConsumer(const std::string& bootstrap, std::string& error) {
+rd_kafka_t* makeConsumer(const std::string& bootstrap, const std::string& commandConfig, std::string& error) {
   char err[512];
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   routeKafkaLogs(conf);
+  if (!commandConfig.empty()) {
+    std::ifstream in(commandConfig);
+    if (!in) {
+      error = "cannot read --command-config " + commandConfig;
+      rd_kafka_conf_destroy(conf);
+      return nullptr;
+    }
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto props = parseJavaProperties(text);
+    error = kafka::setClientSettings(conf, kafka::ClientSettings(props.begin(), props.end()), "");
+    if (!error.empty()) {
+      error = commandConfig + ": " + error;
+      rd_kafka_conf_destroy(conf);
+      return nullptr;
+    }
+  }
   std::string group = "sluice-watch-" + std::to_string(::getpid());
   for (auto [k, v] : {std::pair<const char*, std::string>{"bootstrap.servers", bootstrap}, {"group.id", group},
                       {"auto.offset.reset", "earliest"}, {"enable.auto.commit", "false"}}) {
@@ -75,7 +96,7 @@ int runWatch(const WatchOptions& o) {
     return 2;
   }
   std::string error;
-  rd_kafka_t* rk = makeConsumer(bootstrap, error);
+  rd_kafka_t* rk = makeConsumer(bootstrap, o.commandConfig, error);
   if (!rk) {
     std::cerr << "sluice watch: " << error << "\n";
     return 1;
@@ -185,6 +206,8 @@ void addWatchCommand(CLI::App& app) {
   auto* cmd = app.add_subcommand("watch", "Print window aggregates as they arrive, each checked against the raw input");
   cmd->add_option("--bootstrap-server", opts->bootstrap, "Kafka bootstrap servers");
   cmd->add_option("--bootstrap-file", opts->bootstrapFile, "File holding the bootstrap address (embedded.bootstrap.file)");
+  cmd->add_option("--command-config", opts->commandConfig,
+                  "Kafka client properties file (security.protocol, sasl.jaas.config, ssl.*), as Kafka's CLI tools");
   cmd->add_option("--topic", opts->topic, "Aggregates topic")->capture_default_str();
   cmd->add_option("--input-topic", opts->inputTopic, "Raw transactions topic (empty: no checking)")->capture_default_str();
   cmd->add_option("--window-ms", opts->windowMs, "Window size")->capture_default_str()->check(CLI::PositiveNumber);

@@ -2,6 +2,8 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <sluice_kafka/client_security.hpp>
+
 #include <atomic>
 #include <regex>
 #include <utility>
@@ -35,11 +37,15 @@ Result<std::unique_ptr<DeadLetterQueue>> DeadLetterQueue::open(const std::string
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   routeKafkaLogs(conf);
   auto set = [&](const std::string& k, const std::string& v) { return rd_kafka_conf_set(conf, k.c_str(), v.c_str(), err, sizeof err) == RD_KAFKA_CONF_OK; };
-  bool ok = set("bootstrap.servers", bootstrapServers) && set("acks", "all");
-  for (const auto& [k, v] : producerProps) ok = ok && set(k, v);
-  if (!ok) {
+  if (!set("bootstrap.servers", bootstrapServers) || !set("acks", "all")) {
     rd_kafka_conf_destroy(conf);
     return Error{std::string("dead letter queue producer: ") + err};
+  }
+  // Java's security keys translated (sluice_kafka/client_security.hpp); the error never quotes a secret.
+  kafka::ClientSettings settings(producerProps.begin(), producerProps.end());
+  if (std::string error = kafka::setClientSettings(conf, settings, "producer."); !error.empty()) {
+    rd_kafka_conf_destroy(conf);
+    return Error{"dead letter queue producer: " + error};
   }
   std::unique_ptr<DeadLetterQueue> dlq(new DeadLetterQueue());
   rd_kafka_conf_set_dr_msg_cb(conf, &DeadLetterQueue::onDelivery);

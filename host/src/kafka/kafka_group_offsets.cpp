@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "kafka/kafka_log.hpp"
+#include "kafka/worker_client_settings.hpp"
 
 namespace sluice {
 
@@ -34,7 +35,10 @@ Result<std::unique_ptr<Admin>> makeAdmin(const WorkerConfig& worker) {
     rd_kafka_conf_destroy(conf);
     return Error{std::string("Kafka admin client: ") + err};
   }
-  for (const auto& [k, v] : worker.withPrefix("admin.")) set(k, v);
+  if (auto applied = applyWorkerClientSettings(conf, worker, WorkerClient::Admin); !applied.ok()) {
+    rd_kafka_conf_destroy(conf);
+    return Error{"Kafka admin client: " + applied.error()};
+  }
   auto admin = std::make_unique<Admin>();
   admin->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
   if (!admin->rk) return Error{std::string("Kafka admin client: ") + err};
