@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "config/config_providers.hpp"
 #include "config/listeners.hpp"
 #include "config/worker_keys.hpp"
 
@@ -81,6 +82,10 @@ Result<WorkerConfig> WorkerConfig::fromYaml(const std::string& text, const std::
   if (!root.IsMap()) return Error{origin + ": the worker config must be a map of settings"};
   auto r = flatten(root, "", config.values_);
   if (!r.ok()) return Error{origin + ": " + r.error()};
+  // KIP-297: ${provider:path:key} in the worker's own settings is resolved once, at start.
+  auto resolved = resolveWorkerPlaceholders(config.values_);
+  if (!resolved.ok()) return Error{origin + ": " + resolved.error()};
+  config.values_ = std::move(resolved.value());
   auto invalid = invalidSettings(config.values_);
   if (!invalid.empty()) {
     std::string message;

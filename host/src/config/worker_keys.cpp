@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "common/log_level.hpp"
+#include "config/client_override_policy.hpp"
 #include "config/listeners.hpp"
 
 namespace sluice {
@@ -59,6 +60,7 @@ std::string typeName(WorkerKeyType type) {
     case WorkerKeyType::Boolean: return "boolean";
     case WorkerKeyType::LogLevel: return "log level";
     case WorkerKeyType::Listeners: return "listener";
+    case WorkerKeyType::OverridePolicy: return "class";
   }
   return "string";
 }
@@ -146,6 +148,22 @@ const std::vector<WorkerKey>& workerKeys() {
       boolean("topic.tracking.allow.reset", "true", "Allow PUT /connectors/{name}/topics/reset."),
       integer("plugin.scan.interval.ms", "1000", 1, kIntMax, "How often plugin folders are scanned for new files, in ms."),
       text("group.id", "", "Accepted as Connect does (a distributed-mode key); not used by Sluice."),
+      // Secure Kafka connections (docs/security.md): the worker's own admin clients use these (and,
+      // with SSL or SASL_SSL, the ssl.keystore.* / ssl.truststore.* / ssl.key.password keys above),
+      // then admin.*; connector clients use producer.* / consumer.* only, as in Connect.
+      text("security.protocol", "PLAINTEXT", "Protocol of the worker's Kafka admin clients: PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL."),
+      text("sasl.mechanism", "GSSAPI", "SASL mechanism of the worker's Kafka admin clients: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, GSSAPI."),
+      text("sasl.jaas.config", "",
+           "Java JAAS login for SASL (PlainLoginModule, ScramLoginModule: username and password; Krb5LoginModule: principal, "
+           "keyTab), translated to librdkafka's sasl.username/sasl.password. Logged and shown as [hidden]."),
+      text("ssl.endpoint.identification.algorithm", "https", "`https` checks the broker's host name in its certificate; empty turns it off."),
+      {"connector.client.config.override.policy", WorkerKeyType::OverridePolicy, "All", 0, 0,
+       "Which client settings a connector may override with producer.override.*, consumer.override.* and admin.override.* "
+       "(KIP-458): None, Principal (sasl.jaas.config, sasl.mechanism, security.protocol) or All."},
+      list("config.providers", "",
+           "Config providers (KIP-297) by name, each with config.providers.<name>.class: FileConfigProvider, "
+           "DirectoryConfigProvider or EnvVarConfigProvider (or file, directory, env). `${name:path:key}` in connector "
+           "and worker configs is resolved when used and shown unresolved."),
   };
   return keys;
 }
@@ -158,7 +176,7 @@ const WorkerKey* findWorkerKey(const std::string& name) {
 
 const std::vector<std::string>& workerPassThroughPrefixes() {
   static const std::vector<std::string> prefixes = {"producer.", "consumer.", "admin.", "key.converter.",
-                                                    "value.converter.", "header.converter."};
+                                                    "value.converter.", "header.converter.", "config.providers."};
   return prefixes;
 }
 
@@ -170,6 +188,7 @@ std::string allowedValues(const WorkerKey& key) {
     case WorkerKeyType::Boolean: return "true or false";
     case WorkerKeyType::LogLevel: return std::string("one of ") + logLevelNames();
     case WorkerKeyType::Listeners: return "http://host:port and/or https://host:port, comma-separated";
+    case WorkerKeyType::OverridePolicy: return std::string("one of ") + overridePolicyChoices();
     case WorkerKeyType::String:
     case WorkerKeyType::List: break;
   }
@@ -198,6 +217,9 @@ std::optional<std::string> invalidWorkerValue(const WorkerKey& key, const std::s
       if (!l.ok()) return l.error();
       return std::nullopt;
     }
+    case WorkerKeyType::OverridePolicy:
+      if (!parseOverridePolicy(value)) return "expected " + allowedValues(key);
+      return std::nullopt;
     case WorkerKeyType::String:
     case WorkerKeyType::List: break;
   }
@@ -214,7 +236,7 @@ std::string workerKeysMarkdown() {
          "keys starting with ";
   const auto& prefixes = workerPassThroughPrefixes();
   for (size_t i = 0; i < prefixes.size(); ++i) out << (i ? ", " : "") << "`" << prefixes[i] << "`";
-  out << " are handed to the Kafka clients and converters.\n\n"
+  out << " are handed to the Kafka clients, converters and config providers.\n\n"
          "This file is generated from `host/src/config/worker_keys.cpp`; the unit test\n"
          "`WorkerKeys.DocsListEveryKey` fails when the two differ.\n\n"
          "| Key | Type | Default | Allowed | Description |\n"

@@ -17,6 +17,7 @@ enum class WorkerKeyType {
   Boolean,    // true or false, in any case (Connect's Type.BOOLEAN)
   LogLevel,   // a level name (common/logging.hpp parseLogLevel)
   Listeners,  // Connect's `listeners`: http://host:port[,...]
+  OverridePolicy,  // connector.client.config.override.policy: None, Principal, All or a class name
 };
 
 struct WorkerKey {

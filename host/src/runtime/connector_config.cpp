@@ -364,7 +364,8 @@ std::string invalidConfigMessage(const ConfigInfos& infos) {
 }
 
 ConnectorValidation validateConnectorConfig(const std::map<std::string, std::string>& config,
-                                            const PluginRegistry& registry, const std::set<std::string>& nullKeys) {
+                                            const PluginRegistry& registry, const std::set<std::string>& nullKeys,
+                                            OverridePolicy policy) {
   ConnectorValidation v;
   auto cls = config.find("connector.class");
   if (cls == config.end() || trim(cls->second).empty()) {
@@ -418,6 +419,11 @@ ConnectorValidation validateConnectorConfig(const std::map<std::string, std::str
     b.addError(k, "Null value can not be supplied as the configuration value.", config);
   }
   b.finish();
+  for (const auto& o : connectorClientOverrides(config, policy)) {
+    ConfigEntry entry{std::nullopt, o.name, o.value, {}, {}};
+    if (o.refusal) entry.errors.push_back(*o.refusal);
+    v.infos.configs.push_back(std::move(entry));
+  }
   return v;
 }
 

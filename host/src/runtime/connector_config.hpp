@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "config/client_override_policy.hpp"
 #include "plugin/plugin_descriptor.hpp"
 #include "plugin/plugin_registry.hpp"
 
@@ -55,10 +56,13 @@ std::vector<ConfigKey> frameworkConfigKeys(ConnectorType type);
 // does not define itself.
 std::vector<ConfigKey> connectorPluginConfigKeys(const PluginDescriptor& plugin);
 
-// `nullKeys` are keys the client sent as JSON null (reported as errors, as Connect does).
+// `nullKeys` are keys the client sent as JSON null (reported as errors, as Connect does). Client
+// overrides (`producer.override.*`, ...) are listed after the connector's keys, each with the
+// worker's `policy` verdict, as Connect's AbstractHerder.validateClientOverrides does.
 ConnectorValidation validateConnectorConfig(const std::map<std::string, std::string>& config,
                                             const PluginRegistry& registry,
-                                            const std::set<std::string>& nullKeys = {});
+                                            const std::set<std::string>& nullKeys = {},
+                                            OverridePolicy policy = OverridePolicy::All);
 
 // "Connector configuration is invalid and contains the following N error(s):\n...".
 std::string invalidConfigMessage(const ConfigInfos& infos);

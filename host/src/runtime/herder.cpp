@@ -6,6 +6,7 @@
 
 #include "common/logging.hpp"
 #include "kafka/kafka_group_offsets.hpp"
+#include "runtime/resolved_validation.hpp"
 
 namespace sluice {
 
@@ -205,7 +206,10 @@ std::vector<std::string> Herder::connectorNames() const {
 
 ConnectorValidation Herder::validate(const std::map<std::string, std::string>& config,
                                      const std::set<std::string>& nullKeys) const {
-  return validateConnectorConfig(config, *registry_, nullKeys);
+  auto policy = parseOverridePolicy(worker_->get("connector.client.config.override.policy", "All")).value_or(OverridePolicy::All);
+  return validateWithProviders(config, *worker_, [&](const std::map<std::string, std::string>& resolved) {
+    return validateConnectorConfig(resolved, *registry_, nullKeys, policy);
+  });
 }
 
 ConnectorValidation Herder::validOrThrow(const std::map<std::string, std::string>& config,

@@ -8,6 +8,8 @@
 #include <unordered_map>
 
 #include "common/logging.hpp"
+#include "config/client_override_policy.hpp"
+#include "config/config_providers.hpp"
 #include "config/config_validator.hpp"
 #include "plugin/plugin_instance.hpp"
 #include "runtime/converters.hpp"
@@ -142,6 +144,13 @@ Result<PluginInstancePtr> PipelineImpl::createPlugin(PluginPtr plugin, Config pr
 Result<bool> PipelineImpl::init() {
   const Config& c = spec_.config;
   const WorkerConfig& worker = *spec_.worker;
+  // Validation refuses these already; a config stored before the policy changed is refused here, as
+  // Connect's Worker does when it builds the task's clients.
+  auto overridePolicy = parseOverridePolicy(worker.get("connector.client.config.override.policy", "All")).value_or(OverridePolicy::All);
+  std::string refused;
+  for (const auto& o : connectorClientOverrides(c, overridePolicy))
+    if (o.refusal) refused += (refused.empty() ? "" : " ") + *o.refusal;
+  if (!refused.empty()) return Error{"Client Config Overrides not allowed: " + refused};
   std::string cls = get(c, "connector.class");
   PluginPtr connectorPlugin = spec_.plugins->find(cls);
   if (!connectorPlugin)
@@ -211,6 +220,8 @@ Result<bool> PipelineImpl::init() {
   std::string dlqTopic = get(c, "errors.deadletterqueue.topic.name");
   if (connectorIsSink_ && !dlqTopic.empty()) {
     Config producer = worker.withPrefix("producer.");
+    for (const auto& o : connectorClientOverrides(c, OverridePolicy::All))  // checked above; Connect's DLQ producer takes them too
+      if (o.name.rfind("producer.override.", 0) == 0) producer[o.clientKey] = o.value;
     producer.emplace("client.id", "connector-dlq-producer-" + name());  // Connect's name for it, in every log line
     auto dlq = DeadLetterQueue::open(worker.bootstrapServers(), dlqTopic, get(c, "errors.deadletterqueue.context.headers.enable") == "true",
                                      producer);
@@ -491,7 +502,15 @@ std::map<std::string, std::string> hostSuppliedProps(const PipelineSpec& spec) {
 
 Result<std::unique_ptr<Pipeline>> Pipeline::build(const PipelineSpec& spec) {
   if (!spec.worker || !spec.plugins) return Error{"pipeline spec lacks the worker config or the plugin registry"};
-  auto p = std::make_unique<PipelineImpl>(spec);
+  // KIP-297: the stored config keeps its ${provider:path:key} placeholders; only the running task
+  // sees the values, read now so a rotated secret is picked up by a restart.
+  auto providers = ConfigProviders::fromWorker(spec.worker->values());
+  if (!providers.ok()) return Error{providers.error()};
+  auto resolved = providers->resolve(spec.config);
+  if (!resolved.ok()) return Error{resolved.error()};
+  PipelineSpec resolvedSpec = spec;
+  resolvedSpec.config = std::move(resolved.value());
+  auto p = std::make_unique<PipelineImpl>(resolvedSpec);
   auto ok = p->init();
   if (!ok.ok()) return Error{ok.error()};
   return std::unique_ptr<Pipeline>(std::move(p));
