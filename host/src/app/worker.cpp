@@ -1,5 +1,7 @@
 #include "app/worker.hpp"
 
+#include <sluice_kafka/sensitive_keys.hpp>
+
 #include <fstream>
 #include <sstream>
 
@@ -42,6 +44,11 @@ std::vector<std::string> Worker::pluginDirs() const {
 
 Result<bool> Worker::start() {
   auto log = logger("sluice.worker");
+  // As Connect's "WorkerConfig values:" line: every setting, secrets as [hidden] (sasl.jaas.config,
+  // *.password, ...), so a support bundle of logs holds no password.
+  std::string shown;
+  for (const auto& [key, value] : config_.values()) shown += "\n\t" + key + " = " + kafka::shownConfigValue(key, value);
+  log->info("worker config values:{}", shown);
   for (const auto& key : config_.unknownKeys()) log->warn("the configuration '{}' was supplied but isn't a known config", key);
   for (const auto& dir : pluginDirs()) registry_->scanDirectory(dir);
   watcher_ = std::make_unique<PluginWatcher>(*registry_, pluginDirs(),

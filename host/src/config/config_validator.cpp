@@ -141,7 +141,9 @@ ValidationResult validateConfig(const std::vector<ConfigKey>& table, const std::
     } else {
       v.value = it->second;
       std::string detail = checkValue(key, it->second);
-      if (!detail.empty()) v.errors.push_back("Invalid value " + it->second + " for configuration " + fullName + ": " + detail);
+      // Connect's Password prints as [hidden], in error messages too.
+      std::string shown = key.type == SLUICE_CFG_PASSWORD ? "[hidden]" : it->second;
+      if (!detail.empty()) v.errors.push_back("Invalid value " + shown + " for configuration " + fullName + ": " + detail);
     }
     result.values.push_back(std::move(v));
   }

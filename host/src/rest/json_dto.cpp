@@ -1,5 +1,7 @@
 #include "rest/json_dto.hpp"
 
+#include <sluice_kafka/sensitive_keys.hpp>
+
 namespace sluice {
 
 nlohmann::json errorBody(int status, const std::string& message) {
@@ -143,7 +145,10 @@ nlohmann::json toJson(const ConfigInfos& infos) {
   nlohmann::json configs = nlohmann::json::array();
   for (const auto& e : infos.configs) {
     nlohmann::json value = nullptr;
-    if (e.value) value = (e.definition && e.definition->type == SLUICE_CFG_PASSWORD) ? "[hidden]" : *e.value;
+    // Connect hides PASSWORD-typed values; secrets by name (sasl.jaas.config, *.password, ...) too,
+    // e.g. a producer.override.sasl.jaas.config, which has no definition here.
+    bool secret = (e.definition && e.definition->type == SLUICE_CFG_PASSWORD) || kafka::isSensitiveConfigKey(e.name);
+    if (e.value) value = secret ? std::string(kafka::kHiddenValue) : *e.value;
     configs.push_back({{"definition", e.definition ? configKeyJson(*e.definition) : nlohmann::json(nullptr)},
                        {"value",
                         {{"name", e.name},
