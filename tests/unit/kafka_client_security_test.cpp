@@ -203,6 +203,26 @@ TEST(KafkaClientSecurity, WorkerErrorNamesTheKeyAsTheWorkerSpellsIt) {
   rd_kafka_conf_destroy(conf);
 }
 
+TEST(KafkaClientSecurity, UnsetStoreTypeIsPemForPemFileNames) {
+  Dump d = sinkConf({{"producer.security.protocol", "SSL"}, {"producer.ssl.truststore.location", "/etc/kafka/ca.pem"}});
+  EXPECT_EQ(d["ssl.ca.location"], "/etc/kafka/ca.pem");
+  EXPECT_EQ(d.count("ssl.ca.pem"), 0u);
+}
+
+// The top-level ssl.* keys also serve the https REST listener: a PLAINTEXT cluster must not get them.
+TEST(KafkaClientSecurity, AdminClientTakesTopLevelSslKeysOnlyWhenItSpeaksTls) {
+  std::map<std::string, std::string> values = {{"ssl.keystore.location", "/etc/sluice/rest.p12"}, {"ssl.keystore.password", "pw"}};
+  rd_kafka_conf_t* plain = rd_kafka_conf_new();
+  ASSERT_TRUE(applyWorkerClientSettings(plain, WorkerConfig::fromMap(values), WorkerClient::Admin).ok());
+  EXPECT_EQ(dump(plain).count("ssl.keystore.location"), 0u);
+  rd_kafka_conf_destroy(plain);
+  values["security.protocol"] = "SSL";
+  rd_kafka_conf_t* tls = rd_kafka_conf_new();
+  ASSERT_TRUE(applyWorkerClientSettings(tls, WorkerConfig::fromMap(values), WorkerClient::Admin).ok());
+  EXPECT_EQ(dump(tls)["ssl.keystore.location"], "/etc/sluice/rest.p12");
+  rd_kafka_conf_destroy(tls);
+}
+
 TEST(SensitiveKeys, PasswordsJaasAndBasicAuthAreSecretsWhateverThePrefix) {
   for (const char* key : {"ssl.key.password", "producer.sasl.jaas.config", "consumer.override.sasl.password", "sasl.jaas.config",
                           "value.converter.basic.auth.user.info", "connection.password", "password", "ssl.keystore.key"})

@@ -1,5 +1,7 @@
 #include "kafka/worker_client_settings.hpp"
 
+#include <cctype>
+
 namespace sluice {
 
 const std::vector<std::string>& inheritedClientSecurityKeys() {
@@ -26,9 +28,17 @@ std::string prefixOf(WorkerClient client) {
 
 kafka::ClientSettings workerClientSettings(const WorkerConfig& worker, WorkerClient client) {
   std::map<std::string, std::string> merged;
-  if (client == WorkerClient::Admin)
-    for (const auto& key : inheritedClientSecurityKeys())
+  if (client == WorkerClient::Admin) {
+    // The top-level ssl.* keys also configure the https REST listener (as in Connect): they reach the
+    // admin clients only when those speak TLS, so a REST keystore never breaks a PLAINTEXT cluster.
+    std::string protocol = worker.get("admin.security.protocol", worker.get("security.protocol", "PLAINTEXT"));
+    for (auto& c : protocol) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    bool tls = protocol == "SSL" || protocol == "SASL_SSL";
+    for (const auto& key : inheritedClientSecurityKeys()) {
+      if (!tls && key.rfind("ssl.", 0) == 0) continue;
       if (auto it = worker.values().find(key); it != worker.values().end()) merged[key] = it->second;
+    }
+  }
   for (const auto& [k, v] : worker.withPrefix(prefixOf(client))) merged[k] = v;
   return {merged.begin(), merged.end()};
 }

@@ -7,7 +7,8 @@
 //   sasl.jaas.config "<LoginModule> required username=".." password="..";"
 //       PlainLoginModule, ScramLoginModule                     -> sasl.username, sasl.password
 //       Krb5LoginModule principal=.. keyTab=..                 -> sasl.kerberos.principal, sasl.kerberos.keytab
-//   ssl.keystore.type PKCS12 (Java's JKS default is read as PKCS12, as Java 9+ keytool writes it)
+//   ssl.keystore.type PKCS12 (Java's JKS default is read as PKCS12, as Java 9+ keytool writes it;
+//       unset with a .pem/.crt/.cer/.key file: PEM)
 //       ssl.keystore.location, ssl.keystore.password           -> the same librdkafka keys
 //   ssl.keystore.type PEM: ssl.keystore.location (key + chain)  -> ssl.certificate.location, ssl.key.location
 //       ssl.keystore.key / ssl.keystore.certificate.chain       -> ssl.key.pem / ssl.certificate.pem
@@ -255,8 +256,17 @@ inline SecurityTranslation translateClientSecurity(const ClientSettings& in) {
     t.settings.clear();
     return t;
   };
-  const std::string keystoreType = upper(trim(get("ssl.keystore.type").value_or("PKCS12")));
-  const std::string truststoreType = upper(trim(get("ssl.truststore.type").value_or("PKCS12")));
+  // An unset type: PEM for a .pem/.crt/.cer/.key file, else PKCS12 (Java's JKS default, which
+  // keytool has written as PKCS12 since Java 9; a real JKS file is refused with the reason).
+  auto storeType = [&](const char* typeKey, const char* locationKey) {
+    if (auto type = get(typeKey)) return upper(trim(*type));
+    std::string location = get(locationKey).value_or("");
+    for (const char* ext : {".pem", ".crt", ".cer", ".key"})
+      if (endsWith(location, ext)) return std::string("PEM");
+    return std::string("PKCS12");
+  };
+  const std::string keystoreType = storeType("ssl.keystore.type", "ssl.keystore.location");
+  const std::string truststoreType = storeType("ssl.truststore.type", "ssl.truststore.location");
   if (keystoreType != "PKCS12" && keystoreType != "JKS" && keystoreType != "PEM")
     return fail("ssl.keystore.type", "Invalid value " + keystoreType + " for configuration ssl.keystore.type: String must be one of: PKCS12, JKS, PEM");
   if (truststoreType != "PKCS12" && truststoreType != "JKS" && truststoreType != "PEM")
