@@ -122,7 +122,7 @@ TEST(KafkaClientSecurity, Pkcs12TruststoreIsReadIntoCaPem) {
   EXPECT_NE(wrong.find("wrong ssl.truststore.password?"), std::string::npos) << wrong;
   EXPECT_EQ(wrong.find("nope"), std::string::npos) << wrong;
 
-  std::string notPkcs12 = sinkConfError({{"producer.ssl.truststore.location", ca}});
+  std::string notPkcs12 = sinkConfError({{"producer.ssl.truststore.type", "PKCS12"}, {"producer.ssl.truststore.location", ca}});
   EXPECT_NE(notPkcs12.find("is not a PKCS12 file"), std::string::npos) << notPkcs12;
   std::filesystem::remove_all(dir);
 }
