@@ -37,10 +37,13 @@ class WindowedAggregate : public Transform {
       {"window.advance.ms", SLUICE_CFG_LONG, 0, "0", SLUICE_IMPORTANCE_MEDIUM, 1,
        "Hop between window starts in ms (hopping windows); 0 means window.size.ms (tumbling).", "[0,]", kWindow},
       {"grace.ms", SLUICE_CFG_LONG, 0, "0", SLUICE_IMPORTANCE_MEDIUM, 2,
-       "How long after its end a window still accepts records, in event time (stream time = the largest event time seen).",
+       "How long after its end a window still accepts records, in event time (against the watermark: the minimum over input "
+       "partitions of the largest event time each delivered).",
        "[0,]", kWindow},
       {"idle.timeout.ms", SLUICE_CFG_LONG, 0, "5000", SLUICE_IMPORTANCE_MEDIUM, 3,
-       "Processing time without input after which every open window is closed and emitted; 0 disables it.", "[0,]", kWindow},
+       "Processing time after which a partition without input stops holding the watermark, and after which, with no input "
+       "at all, every open window is closed and emitted; also how long windows wait at the start for partitions not seen "
+       "yet. 0 disables all three.", "[0,]", kWindow},
       {"timestamp.field", SLUICE_CFG_STRING, 0, "", SLUICE_IMPORTANCE_HIGH, 0,
        "Top-level value field holding the event time; empty means the record timestamp.", nullptr, kEventTime},
       {"timestamp.format", SLUICE_CFG_STRING, 0, "", SLUICE_IMPORTANCE_MEDIUM, 1,
@@ -62,7 +65,7 @@ class WindowedAggregate : public Transform {
       {"average.mode", SLUICE_CFG_STRING, 0, "double", SLUICE_IMPORTANCE_LOW, 4,
        "double, or integer for the reference ksql/Flink SUM/COUNT integer division.", "double,integer", kSelect},
       {"emit.mode", SLUICE_CFG_STRING, 0, "final", SLUICE_IMPORTANCE_HIGH, 0,
-       "final: one result per window once stream time >= end + grace.ms; changes: a result per update.", "final,changes", kEmit},
+       "final: one result per window once the watermark >= end + grace.ms; changes: a result per update.", "final,changes", kEmit},
       {"late.records.topic", SLUICE_CFG_STRING, 0, "", SLUICE_IMPORTANCE_LOW, 1,
        "Topic that receives records arriving after their window closed, unchanged; empty drops and counts them.", nullptr, kEmit},
       {"invalid.records.topic", SLUICE_CFG_STRING, 0, "", SLUICE_IMPORTANCE_LOW, 2,

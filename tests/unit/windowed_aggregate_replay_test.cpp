@@ -46,7 +46,13 @@ class Downstream : public RecordOutput {
   size_t count = 0;
 };
 
-WindowOptions options(std::map<std::string, std::string> props) { return WindowOptions::parse(Config(std::move(props))); }
+// idle.timeout.ms is 0 unless a test sets it: no start hold and no idleness, so windows close on
+// event time alone and no test depends on ticks it does not make (the time model's own tests are in
+// windowed_aggregate_watermark_test.cpp).
+WindowOptions options(std::map<std::string, std::string> props) {
+  props.emplace("idle.timeout.ms", "0");
+  return WindowOptions::parse(Config(std::move(props)));
+}
 
 // Three partitions, offsets dense per partition, event time disordered by less than `jitter`.
 std::vector<In> makeInput(uint32_t seed, int n, int64_t jitter) {

@@ -74,7 +74,7 @@ std::string describe(const sluice_record& in) {
 }  // namespace
 
 WindowAggregator::WindowAggregator(WindowOptions options, LogFn log)
-    : options_(std::move(options)), log_(std::move(log)), fields_(fieldNames(options_)) {
+    : options_(std::move(options)), log_(std::move(log)), fields_(fieldNames(options_)), watermarks_(options_.idleTimeoutMs) {
   filterIndex_ = options_.filterField.empty() ? -1 : fields_.indexOf(options_.filterField);
   timestampIndex_ = options_.timestampField.empty() ? -1 : fields_.indexOf(options_.timestampField);
   for (const auto& g : options_.groupBy) groupIndex_.push_back(fields_.indexOf(g));
@@ -108,6 +108,17 @@ bool WindowAggregator::eventTime(const sluice_record& in, int64_t& ts, std::stri
 
 void WindowAggregator::apply(const sluice_record& in, RecordOutput& out) {
   inputSinceTick_ = true;
+  uint32_t tp = topicPartitionIndex(view(in.topic), in.partition);
+  if (in.kafka_offset >= 0 && in.kafka_offset <= lastOffset_[tp]) {
+    ++stats_.redelivered;
+    return;
+  }
+  process(in, out, tp);
+  // Not reached when process() threw: an invalid record changed nothing, so it is not "processed".
+  if (in.kafka_offset >= 0) lastOffset_[tp] = in.kafka_offset;
+}
+
+void WindowAggregator::process(const sluice_record& in, RecordOutput& out, uint32_t tp) {
   if (!in.value.data) return invalid(in, out, "the value is null (a tombstone)");
   std::string reason;
   if (!fields_.read(view(in.value), reason)) return invalid(in, out, reason);
@@ -152,15 +163,19 @@ void WindowAggregator::apply(const sluice_record& in, RecordOutput& out) {
     groupKey_.push_back('\0');
   }
 
-  streamTime_ = std::max(streamTime_, ts);
+  // Lateness is judged against the later of the record's own partition watermark (event time in
+  // that partition, whatever the other partitions did) and the task watermark (what is closed).
+  watermarks_.observe(tp, ts);
+  int64_t partitionWatermark = watermarks_.partitionWatermark(tp);
+  int64_t judgedAgainst = std::max(partitionWatermark, watermarks_.watermark());
   // Every window [start, start + size) holding ts, with starts on multiples of the advance.
   starts_.clear();
   int64_t last = floorDiv(ts, options_.advanceMs) * options_.advanceMs;
   for (int64_t start = last; start > ts - options_.sizeMs; start -= options_.advanceMs) {
     int64_t end = start + options_.sizeMs;
-    if (end + options_.graceMs > streamTime_ && end > idleClosedUpTo_) starts_.push_back(start);
+    if (end + options_.graceMs > judgedAgainst && end > idleClosedUpTo_) starts_.push_back(start);
   }
-  if (starts_.empty()) return late(in, out, ts);
+  if (starts_.empty()) return late(in, out, ts, partitionWatermark);
   ++stats_.accepted;
 
   for (auto it = starts_.rbegin(); it != starts_.rend(); ++it) {
@@ -179,19 +194,23 @@ void WindowAggregator::apply(const sluice_record& in, RecordOutput& out) {
       w.accumulators.resize(options_.aggregates.size());
       found = windows_.emplace(WindowKey{start, groupKey_}, std::move(w)).first;
     }
-    add(found->second, in);
+    add(found->second, in, tp);
     if (options_.emitMode == EmitMode::Changes) emitResult(found->second, out);
   }
+  closePassedWindows(out);
+}
 
-  // Close what stream time has passed (ordered by start; all windows share one size).
+void WindowAggregator::closePassedWindows(RecordOutput& out) {
+  // Ordered by start; all windows share one size, so also by end.
+  int64_t watermark = watermarks_.watermark();
   while (!windows_.empty()) {
     auto first = windows_.begin();
-    if (first->second.end + options_.graceMs > streamTime_) break;
+    if (first->second.end + options_.graceMs > watermark) break;
     closeWindow(first, out);
   }
 }
 
-void WindowAggregator::add(Window& w, const sluice_record& in) {
+void WindowAggregator::add(Window& w, const sluice_record& in, uint32_t tp) {
   ++w.count;
   for (size_t i = 0; i < options_.aggregates.size(); ++i) {
     if (!present_[i]) continue;
@@ -214,7 +233,6 @@ void WindowAggregator::add(Window& w, const sluice_record& in) {
     ++a.n;
   }
   if (in.kafka_offset >= 0) {
-    uint32_t tp = topicPartitionIndex(view(in.topic), in.partition);
     for (auto& span : w.offsets) {
       if (span.topicPartition == tp) {
         span.min = std::min(span.min, in.kafka_offset);
@@ -230,6 +248,7 @@ uint32_t WindowAggregator::topicPartitionIndex(std::string_view topic, int32_t p
   for (size_t i = 0; i < topicPartitions_.size(); ++i)
     if (topicPartitions_[i].second == partition && topicPartitions_[i].first == topic) return static_cast<uint32_t>(i);
   topicPartitions_.emplace_back(std::string(topic), partition);
+  lastOffset_.push_back(-1);
   return static_cast<uint32_t>(topicPartitions_.size() - 1);
 }
 
@@ -316,6 +335,9 @@ void WindowAggregator::closeAll(RecordOutput& out) {
 }
 
 void WindowAggregator::tick(int64_t nowMs, RecordOutput& out) {
+  // A partition that fell idle no longer holds the watermark back; the start hold may end.
+  watermarks_.tick(nowMs);
+  closePassedWindows(out);
   if (inputSinceTick_ || lastInputMs_ < 0) {
     lastInputMs_ = nowMs;
     inputSinceTick_ = false;
@@ -327,18 +349,19 @@ void WindowAggregator::tick(int64_t nowMs, RecordOutput& out) {
   }
   // Late records are logged at most every 10 s, as a running total.
   if (stats_.late > lateLogged_ && (lastLateLogMs_ < 0 || nowMs - lastLateLogMs_ >= 10'000)) {
-    log(SLUICE_LOG_WARN, std::to_string(stats_.late) + " late record(s) so far (window closed: stream time passed end + grace.ms)" +
+    log(SLUICE_LOG_WARN, std::to_string(stats_.late) + " late record(s) so far (every window holding them ended before the watermark minus grace.ms)" +
                              (options_.lateRecordsTopic.empty() ? ", dropped" : ", sent to " + options_.lateRecordsTopic));
     lateLogged_ = stats_.late;
     lastLateLogMs_ = nowMs;
   }
 }
 
-void WindowAggregator::late(const sluice_record& in, RecordOutput& out, int64_t eventTime) {
+void WindowAggregator::late(const sluice_record& in, RecordOutput& out, int64_t eventTime, int64_t partitionWatermark) {
   ++stats_.late;
   if (stats_.late == 1)
-    log(SLUICE_LOG_WARN, "late record " + describe(in) + " (event time " + std::to_string(eventTime) + ", stream time " +
-                             std::to_string(streamTime_) + "): its window is closed; further ones are summarised every 10 s");
+    log(SLUICE_LOG_WARN, "late record " + describe(in) + " (event time " + std::to_string(eventTime) + ", partition watermark " +
+                             std::to_string(partitionWatermark) + ", task watermark " + std::to_string(watermarks_.watermark()) +
+                             "): its windows ended before the watermark minus grace.ms; further ones are summarised every 10 s");
   if (options_.lateRecordsTopic.empty()) return;
   sluice_record copy = in;
   copy.topic = bytes(options_.lateRecordsTopic);
@@ -356,6 +379,12 @@ void WindowAggregator::invalid(const sluice_record& in, RecordOutput& out, const
   copy.topic = bytes(options_.invalidRecordsTopic);
   copy.partition = -1;
   out.emit(copy);
+}
+
+int64_t WindowAggregator::partitionWatermark(std::string_view topic, int32_t partition) const {
+  for (size_t i = 0; i < topicPartitions_.size(); ++i)
+    if (topicPartitions_[i].second == partition && topicPartitions_[i].first == topic) return watermarks_.partitionWatermark(i);
+  return INT64_MIN;
 }
 
 int64_t WindowAggregator::heldOffset(std::string_view topic, int32_t partition) {

@@ -1,8 +1,9 @@
 #pragma once
 // WindowAggregator: the whole windowed-aggregate transform without the C ABI. Assigns records to
-// epoch-aligned windows by event time, keeps one aggregate per (window start, group), emits results
-// (final or every change), handles late and invalid records, and reports the lowest input offset
-// the open state depends on (held offset) so the host never commits past it.
+// epoch-aligned windows by event time, keeps one aggregate per (window start, group), closes them
+// when the task watermark (PartitionWatermarks: the minimum over input partitions) passes end +
+// grace.ms, emits results (final or every change), handles late and invalid records, and reports
+// the lowest input offset the open state depends on (held offset) so the host never commits past it.
 #include <sluice/plugin.h>
 
 #include <cstdint>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "windowed_aggregate/field_reader.hpp"
+#include "windowed_aggregate/partition_watermarks.hpp"
 #include "windowed_aggregate/window_options.hpp"
 
 namespace sluice::windowed {
@@ -34,6 +36,7 @@ struct AggregatorStats {
   uint64_t accepted = 0;  // records added to at least one window
   uint64_t filtered = 0;  // records the filter consumed
   uint64_t late = 0;      // records whose every window was already closed
+  uint64_t redelivered = 0;  // records at or below an offset this instance already processed (a seek back)
   uint64_t invalid = 0;   // records sent to invalid.records.topic
   uint64_t emitted = 0;   // result records
 };
@@ -45,7 +48,8 @@ class WindowAggregator {
   explicit WindowAggregator(WindowOptions options, LogFn log = {});
 
   void apply(const sluice_record& in, RecordOutput& out);
-  // Processing-time hook: closes every open window after idle.timeout.ms without input.
+  // Processing-time hook: updates partition idleness (which may advance the watermark and close
+  // windows) and closes every open window after idle.timeout.ms without any input.
   void tick(int64_t nowMs, RecordOutput& out);
   // Closes and (in final mode) emits every open window now.
   void closeAll(RecordOutput& out);
@@ -53,7 +57,10 @@ class WindowAggregator {
   int64_t heldOffset(std::string_view topic, int32_t partition);
 
   const AggregatorStats& stats() const { return stats_; }
-  int64_t streamTime() const { return streamTime_; }
+  // The task watermark (INT64_MIN while none) and one partition's own watermark.
+  int64_t watermark() const { return watermarks_.watermark(); }
+  int64_t partitionWatermark(std::string_view topic, int32_t partition) const;
+  const PartitionWatermarks& watermarks() const { return watermarks_; }
   size_t openWindowCount() const { return windows_.size(); }
   const WindowOptions& options() const { return options_; }
 
@@ -98,13 +105,17 @@ class WindowAggregator {
   };
   using WindowMap = std::map<WindowKey, Window, KeyLess>;
 
+  // apply() without the re-delivery check: filter, event time, windows, closing.
+  void process(const sluice_record& in, RecordOutput& out, uint32_t topicPartition);
   void invalid(const sluice_record& in, RecordOutput& out, const std::string& reason);
-  void late(const sluice_record& in, RecordOutput& out, int64_t eventTime);
+  void late(const sluice_record& in, RecordOutput& out, int64_t eventTime, int64_t partitionWatermark);
   bool eventTime(const sluice_record& in, int64_t& ts, std::string& reason) const;
   uint32_t topicPartitionIndex(std::string_view topic, int32_t partition);
-  void add(Window& w, const sluice_record& in);
+  void add(Window& w, const sluice_record& in, uint32_t topicPartition);
   void emitResult(const Window& w, RecordOutput& out);
   void closeWindow(WindowMap::iterator it, RecordOutput& out);
+  // Closes, in start order, every window whose end + grace.ms the task watermark reached.
+  void closePassedWindows(RecordOutput& out);
   // Replay start per topic-partition index (INT64_MAX: nothing held); prunes the ledger.
   void computeHeld();
   void log(int32_t level, const std::string& message) const {
@@ -125,8 +136,11 @@ class WindowAggregator {
   // half-filled (out-of-order input).
   std::vector<std::vector<OffsetSpan>> ledger_;
   std::vector<int64_t> held_;
-  std::vector<std::pair<std::string, int32_t>> topicPartitions_;
-  int64_t streamTime_ = INT64_MIN;
+  std::vector<std::pair<std::string, int32_t>> topicPartitions_;  // index -> input topic/partition
+  // Highest Kafka offset processed per topic-partition index: a consumer that seeks back (a
+  // rebalance within this instance) hands over records whose effect is already in the state.
+  std::vector<int64_t> lastOffset_;
+  PartitionWatermarks watermarks_;
   int64_t idleClosedUpTo_ = INT64_MIN;  // every window ending at or before this was closed on idle
   bool inputSinceTick_ = false;
   int64_t lastInputMs_ = -1;
