@@ -35,7 +35,6 @@ class PartitionWatermarks {
 
   // The minimum over active partitions' watermarks (never decreasing); INT64_MIN while held.
   int64_t watermark() const { return watermark_; }
-  bool holdingForUnseenPartitions() const { return starting_; }
   size_t partitionCount() const { return partitions_.size(); }
   size_t idleCount() const;
 

@@ -336,7 +336,11 @@ void WindowAggregator::closeAll(RecordOutput& out) {
 
 void WindowAggregator::tick(int64_t nowMs, RecordOutput& out) {
   // A partition that fell idle no longer holds the watermark back; the start hold may end.
+  size_t idleBefore = watermarks_.idleCount();
   watermarks_.tick(nowMs);
+  if (watermarks_.idleCount() > idleBefore)
+    log(SLUICE_LOG_INFO, std::to_string(watermarks_.idleCount()) + " of " + std::to_string(watermarks_.partitionCount()) +
+                             " input partition(s) without input for idle.timeout.ms: they no longer hold the watermark back");
   closePassedWindows(out);
   if (inputSinceTick_ || lastInputMs_ < 0) {
     lastInputMs_ = nowMs;
@@ -379,12 +383,6 @@ void WindowAggregator::invalid(const sluice_record& in, RecordOutput& out, const
   copy.topic = bytes(options_.invalidRecordsTopic);
   copy.partition = -1;
   out.emit(copy);
-}
-
-int64_t WindowAggregator::partitionWatermark(std::string_view topic, int32_t partition) const {
-  for (size_t i = 0; i < topicPartitions_.size(); ++i)
-    if (topicPartitions_[i].second == partition && topicPartitions_[i].first == topic) return watermarks_.partitionWatermark(i);
-  return INT64_MIN;
 }
 
 int64_t WindowAggregator::heldOffset(std::string_view topic, int32_t partition) {

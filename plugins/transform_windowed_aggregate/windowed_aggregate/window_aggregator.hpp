@@ -57,10 +57,8 @@ class WindowAggregator {
   int64_t heldOffset(std::string_view topic, int32_t partition);
 
   const AggregatorStats& stats() const { return stats_; }
-  // The task watermark (INT64_MIN while none) and one partition's own watermark.
+  // The task watermark: INT64_MIN until one is known.
   int64_t watermark() const { return watermarks_.watermark(); }
-  int64_t partitionWatermark(std::string_view topic, int32_t partition) const;
-  const PartitionWatermarks& watermarks() const { return watermarks_; }
   size_t openWindowCount() const { return windows_.size(); }
   const WindowOptions& options() const { return options_; }
 
