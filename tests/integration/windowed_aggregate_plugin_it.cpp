@@ -121,7 +121,9 @@ TEST(WindowedAggregatePlugin, AggregatesAcrossTheAbiAndHoldsOffsets) {
     collect();
     // As the host does, tick once input flows: windows wait idle.timeout.ms from this first tick for
     // partitions not seen yet (the start hold), then close on the minimum of the partition watermarks.
-    if (i == 1) ASSERT_EQ(inst.tick(998'000, out), SLUICE_OK);
+    if (i == 1) {
+      ASSERT_EQ(inst.tick(998'000, out), SLUICE_OK);
+    }
   }
   ASSERT_EQ(inst.tick(1'000'000, out), SLUICE_OK);  // the start hold is over
   collect();
