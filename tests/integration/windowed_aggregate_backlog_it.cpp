@@ -185,8 +185,11 @@ std::string workerConfig(const TempDir& dir, const std::string& bootstrap) {
                              {"offset.storage.file.filename", dir.file("offsets.json")},
                              {"config.storage.file.filename", dir.file("connectors.json")},
                              {"offset.flush.interval.ms", "200"},
-                             // A killed member's partitions move on after its session times out.
-                             {"consumer.session.timeout.ms", "6000"}});
+                             // A killed member's partitions move on after its session times out; the mock
+                             // coordinator holds the restarted member's join for the rebalance timeout
+                             // (max.poll.interval.ms, 300 s by default), so keep that short too.
+                             {"consumer.session.timeout.ms", "6000"},
+                             {"consumer.max.poll.interval.ms", "10000"}});
   return config;
 }
 
