@@ -44,11 +44,12 @@ std::string resolvedPath(const std::string& file) {
   char buf[PATH_MAX];
   while (!::realpath(existing.c_str(), buf)) {
     if (!existing.has_relative_path()) return "";
-    rest = existing.filename() / rest;
+    rest = rest.empty() ? existing.filename() : existing.filename() / rest;
     existing = existing.parent_path();
   }
   for (const auto& part : rest)
     if (part == "..") return "";
+  if (rest.empty()) return buf;  // `/ ""` would add a trailing separator
   return (fs::path(buf) / rest).lexically_normal().string();
 }
 
