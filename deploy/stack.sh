@@ -26,6 +26,8 @@ done
 curl -fsS "$connect/" >/dev/null || { echo "stack: Sluice did not answer on $connect; see: docker compose -p sluice -f deploy/docker-compose.yml logs sluice" >&2; exit 1; }
 
 failed=0
+response=$(mktemp)  # a private name: a fixed one in /tmp could be a link another user planted
+trap 'rm -f "$response"' EXIT
 for file in transactions-datagen.json transactions-aggregate.json; do
   path="$repo/connectors/$file"
   if [ ! -f "$path" ]; then
@@ -33,12 +35,12 @@ for file in transactions-datagen.json transactions-aggregate.json; do
     failed=1
     continue
   fi
-  code=$(curl -sS -o /tmp/sluice-stack-response.json -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+  code=$(curl -sS -o "$response" -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
          --data-binary "@$path" "$connect/connectors")
   case "$code" in
     200|201) echo "stack: connector from $file: created" ;;
     409)     echo "stack: connector from $file: exists" ;;
-    *)       echo "stack: connector from $file: HTTP $code: $(cat /tmp/sluice-stack-response.json)" >&2; failed=1 ;;
+    *)       echo "stack: connector from $file: HTTP $code: $(cat "$response")" >&2; failed=1 ;;
   esac
 done
 

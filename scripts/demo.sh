@@ -8,7 +8,11 @@ build=${1:-build}
 cd "$(dirname "$0")/.."
 sluice="$build/bin/sluice"
 port=${SLUICE_DEMO_PORT:-8083}
-work=$(mktemp -d /tmp/sluice-demo.XXXXXX)
+# State next to the build, in a folder only this user can enter: not in /tmp, where another user
+# could plant a link or a plugin first (docs/security.md, "Files").
+work="$(cd "$build" && pwd)/demo"
+mkdir -p -m 700 "$work"
+rm -f "$work/connectors.json" "$work/offsets.json"  # each run starts from the same two connectors
 
 cat >"$work/worker.yaml" <<YAML
 bootstrap.servers: embedded

@@ -9,6 +9,8 @@
 #include <cstring>
 #include <string>
 
+#include "sluice_common/allowed_paths.hpp"
+
 namespace sluice {
 
 class FileSink : public Sink {
@@ -23,7 +25,8 @@ class FileSink : public Sink {
        "Destination filename. If not specified, the standard output will be used", nullptr, nullptr},
   };
 
-  FileSink(const Config& config, Context&) : file_(config.getString("file")) {
+  FileSink(const Config& config, Context&)
+      : file_(config.getString("file")), allowedPaths_(config.getString(common::kFileAllowedPathsKey)) {
     // Open here as well as in start(), so an unwritable path fails as early as possible.
     openFile();
   }
@@ -35,6 +38,13 @@ class FileSink : public Sink {
       }
       if (fd_ != STDOUT_FILENO) ::close(fd_);
     }
+  }
+
+  // file.allowed.paths, as the host hands it over from the worker config: a 400 at creation time.
+  static void validate(const Config& config, Validation& v) {
+    std::string file = config.getString("file");
+    std::string reason = common::fileNotAllowedReason(file, config.getString(common::kFileAllowedPathsKey));
+    if (!reason.empty()) v.addError("file", "Invalid value " + file + " for configuration file: " + reason);
   }
 
   void start() override {
@@ -73,7 +83,17 @@ class FileSink : public Sink {
       fd_ = STDOUT_FILENO;
       return;
     }
-    fd_ = ::open(file_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    // Confined: checked again now (the folders may have changed since the config was validated),
+    // and the resolved path opened without following a link planted since.
+    std::string path = file_;
+    int noFollow = 0;
+    if (!allowedPaths_.empty()) {
+      std::string reason = common::fileNotAllowedReason(file_, allowedPaths_);
+      if (!reason.empty()) throw ConfigError("Refusing to write " + file_ + ": " + reason);
+      path = common::resolvedPath(file_);
+      noFollow = O_NOFOLLOW;
+    }
+    fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | noFollow, 0644);
     if (fd_ < 0)
       throw ConfigError("Couldn't find or create file '" + file_ + "' for FileStreamSinkTask: " + std::strerror(errno));
   }
@@ -110,6 +130,7 @@ class FileSink : public Sink {
   }
 
   std::string file_;
+  std::string allowedPaths_;  // file.allowed.paths; empty: any path
   int fd_ = -1;
   bool dirSynced_ = false;
   std::string buffer_;

@@ -19,6 +19,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sluice_common/allowed_paths.hpp"
+
 namespace sluice {
 
 class FileSource : public Source {
@@ -41,6 +43,7 @@ class FileSource : public Source {
   FileSource(const Config& config, Context& context)
       : context_(context),
         file_(config.getString("file")),
+        allowedPaths_(config.getString(common::kFileAllowedPathsKey)),
         topic_(config.getString("topic")),
         batchSize_(config.getLong("batch.size", 2000)),
         // Connect's FileStreamSourceConnector makes one task whatever tasks.max says; the host may
@@ -52,6 +55,13 @@ class FileSource : public Source {
     buffer_.resize(kInitialBuffer);
   }
   ~FileSource() override { closeFile(); }
+
+  // file.allowed.paths, as the host hands it over from the worker config: a 400 at creation time.
+  static void validate(const Config& config, Validation& v) {
+    std::string file = config.getString("file");
+    std::string reason = common::fileNotAllowedReason(file, config.getString(common::kFileAllowedPathsKey));
+    if (!reason.empty()) v.addError("file", "Invalid value " + file + " for configuration file: " + reason);
+  }
 
   void start() override {
     if (idle_) context_.info("file-source reads with one task only (as Connect's FileStreamSourceConnector); this task stays idle");
@@ -105,7 +115,17 @@ class FileSource : public Source {
       fd_ = STDIN_FILENO;
       return true;
     }
-    int fd = ::open(file_.c_str(), O_RDONLY | O_CLOEXEC);
+    // Confined: checked again now (the folders may have changed since the config was validated),
+    // and the resolved path opened without following a link planted since.
+    std::string path = file_;
+    int noFollow = 0;
+    if (!allowedPaths_.empty()) {
+      std::string reason = common::fileNotAllowedReason(file_, allowedPaths_);
+      if (!reason.empty()) throw std::runtime_error("Refusing to read " + file_ + ": " + reason);
+      path = common::resolvedPath(file_);
+      noFollow = O_NOFOLLOW;
+    }
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | noFollow);
     if (fd < 0) {
       // Connect waits for a missing file to appear; anything else is a real failure.
       if (errno == ENOENT) {
@@ -209,6 +229,7 @@ class FileSource : public Source {
 
   Context& context_;
   std::string file_;
+  std::string allowedPaths_;  // file.allowed.paths; empty: any path
   std::string topic_;
   int64_t batchSize_;
   bool idle_;

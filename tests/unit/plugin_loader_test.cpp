@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <dlfcn.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -37,16 +38,26 @@ void overwriteInPlace(const std::string& path, const std::string& bytes) {
   ::close(fd);
 }
 
-// A scratch copy of a fixture, altered by `edit`, removed at the end of the test.
+// A scratch copy of a fixture, altered by `edit`, removed at the end of the test. It lives in a
+// folder of its own (0700): the loader refuses plugins in a folder others can write, such as /tmp.
 class EditedFixture {
  public:
   EditedFixture(const std::string& name, const std::function<void(std::string&)>& edit)
-      : path_((std::filesystem::temp_directory_path() / ("sluice-loader-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++) + ".so")).string()) {
+      : path_((scratchFolder() / ("sluice-loader-" + std::to_string(counter_++) + ".so")).string()) {
     std::string bytes = readAll(fixture(name));
     edit(bytes);
     overwriteInPlace(path_, bytes);
   }
-  ~EditedFixture() { std::filesystem::remove(path_); }
+  ~EditedFixture() {
+    std::filesystem::remove(path_);
+    std::error_code ec;
+    std::filesystem::remove(scratchFolder(), ec);  // once the last copy is gone
+  }
+  static std::filesystem::path scratchFolder() {
+    auto folder = std::filesystem::temp_directory_path() / ("sluice-loader-" + std::to_string(::getpid()));
+    ::mkdir(folder.c_str(), 0700);
+    return folder;
+  }
   const std::string& path() const { return path_; }
   std::string refusal() const {
     auto r = loadPluginFile(path_);

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <vector>
 #include <unistd.h>
 
 #include "storage/atomic_file.hpp"
@@ -42,7 +43,22 @@ TEST_F(StorageTest, AtomicFileRoundTripsAndMissingFileIsEmpty) {
   auto back = readCheckedFile(path("f"));
   ASSERT_TRUE(back.ok()) << back.error();
   EXPECT_EQ(**back, content);
-  EXPECT_FALSE(std::filesystem::exists(path("f") + ".tmp"));
+  std::vector<std::string> left;
+  for (const auto& e : std::filesystem::directory_iterator(dir_)) left.push_back(e.path().filename().string());
+  EXPECT_EQ(left, std::vector<std::string>{"f"}) << "a temp file was left behind";
+}
+
+TEST_F(StorageTest, AStateFileThatIsALinkIsNeverFollowed) {
+  spit(path("elsewhere"), "not state\n");
+  ASSERT_EQ(::symlink(path("elsewhere").c_str(), path("f").c_str()), 0);
+  auto r = readCheckedFile(path("f"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error(), path("f") + ": is a symbolic link; state files are never read or written through a link (another "
+                                   "user could have pointed it at a file of yours): remove it, or set the real path");
+  // Written, the link itself is replaced; what it pointed to is untouched.
+  ASSERT_TRUE(writeFileAtomically(path("f"), "new").ok());
+  EXPECT_FALSE(std::filesystem::is_symlink(path("f")));
+  EXPECT_EQ(slurp(path("elsewhere")), "not state\n");
 }
 
 TEST_F(StorageTest, TornOrEditedFileIsReportedNotReset) {

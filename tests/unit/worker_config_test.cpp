@@ -94,5 +94,39 @@ TEST(WorkerConfig, ShippedConfigsParse) {
   }
 }
 
+// Seen: the shipped config put plugin.path and the state files under /tmp, where any local user can
+// create them first. They live next to the config now, whatever folder the worker starts in.
+TEST(WorkerConfig, ShippedConfigsKeepPluginsAndStateOutOfTmp) {
+  const std::string root = SLUICE_SOURCE_DIR;
+  for (const char* f : {"/config/worker.yaml", "/config/worker-kafka.yaml", "/deploy/worker.yaml"}) {
+    SCOPED_TRACE(f);
+    auto c = WorkerConfig::load(root + f);
+    ASSERT_TRUE(c.ok()) << c.error();
+    for (const char* key : {"plugin.path", "config.storage.file.filename", "offset.storage.file.filename", "embedded.bootstrap.file"}) {
+      std::string value = c->get(key);
+      EXPECT_EQ(value.find("/tmp"), std::string::npos) << key << ": " << value;
+      EXPECT_TRUE(value.empty() || value[0] == '/') << key << " is not resolved: " << value;
+    }
+  }
+  auto shipped = WorkerConfig::load(root + "/config/worker.yaml");
+  ASSERT_TRUE(shipped.ok());
+  EXPECT_EQ(shipped->get("config.storage.file.filename"), root + "/config/data/connectors.json");
+  EXPECT_EQ(shipped->pluginPath(), std::vector<std::string>{root + "/config/plugins"});
+}
+
+TEST(WorkerConfig, RelativePathsResolveAgainstTheConfigFilesFolder) {
+  auto dir = std::filesystem::temp_directory_path() / ("sluice-wc-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "w.yaml") << "plugin.path: plugins, /abs/p\nfile.allowed.paths: ../in\n"
+                                   "offset.storage.file.filename: data/offsets.json\nconfig.storage.file.filename: /x/c.json\n";
+  auto c = WorkerConfig::load((dir / "w.yaml").string());
+  std::filesystem::remove_all(dir);
+  ASSERT_TRUE(c.ok()) << c.error();
+  EXPECT_EQ(c->get("plugin.path"), (dir / "plugins").string() + ",/abs/p");
+  EXPECT_EQ(c->get("file.allowed.paths"), (dir.parent_path() / "in").string());
+  EXPECT_EQ(c->get("offset.storage.file.filename"), (dir / "data/offsets.json").string());
+  EXPECT_EQ(c->get("config.storage.file.filename"), "/x/c.json");
+}
+
 }  // namespace
 }  // namespace sluice

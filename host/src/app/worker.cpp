@@ -10,6 +10,7 @@
 #include "common/logging.hpp"
 #include "common/paths.hpp"
 #include "plugin/plugin_call.hpp"
+#include "plugin/plugin_permissions.hpp"
 #include "runtime/connector_topics.hpp"
 #include "runtime/isolated_pipeline.hpp"
 #include "runtime/pipeline.hpp"
@@ -50,6 +51,13 @@ Result<bool> Worker::start() {
   for (const auto& [key, value] : config_.values()) shown += "\n\t" + key + " = " + kafka::shownConfigValue(key, value);
   log->info("worker config values:{}", shown);
   for (const auto& key : config_.unknownKeys()) log->warn("the configuration '{}' was supplied but isn't a known config", key);
+  std::string permissionsValue = config_.get("plugin.path.permissions", "strict");
+  auto permissions = parsePluginPermissions(permissionsValue);
+  if (!permissions)
+    return Error{"invalid value '" + permissionsValue + "' for plugin.path.permissions: expected strict or relaxed"};
+  if (*permissions == PluginPermissions::Relaxed)
+    log->warn("plugin.path.permissions is relaxed: plugin files are loaded whoever owns or can write them (development only)");
+  registry_->setPermissions(*permissions);
   for (const auto& dir : pluginDirs()) registry_->scanDirectory(dir);
   watcher_ = std::make_unique<PluginWatcher>(*registry_, pluginDirs(),
                                              static_cast<int>(config_.getLong("plugin.scan.interval.ms", 1000)));

@@ -112,7 +112,34 @@ Result<WorkerConfig> WorkerConfig::load(const std::string& path) {
   auto config = fromYaml(text.str(), path);
   if (config.ok() && config->values().empty())
     return Error{path + ": the worker config file has no settings (it must be a YAML map, e.g. 'bootstrap.servers: embedded')"};
+  if (config.ok()) config->resolvePathsAgainst(std::filesystem::absolute(path, ec).parent_path().string());
   return config;
+}
+
+void WorkerConfig::resolvePathsAgainst(const std::string& folder) {
+  // A relative path means the same file whatever folder the worker is started from: `data/x.json`
+  // in config/worker.yaml is config/data/x.json.
+  auto resolve = [&](const std::string& value) {
+    std::filesystem::path p(value);
+    return value.empty() || p.is_absolute() ? value : (std::filesystem::path(folder) / p).lexically_normal().string();
+  };
+  for (const char* key : {"config.storage.file.filename", "offset.storage.file.filename", "embedded.bootstrap.file"}) {
+    auto it = values_.find(key);
+    if (it != values_.end()) it->second = resolve(it->second);
+  }
+  for (const char* key : {"plugin.path", "file.allowed.paths"}) {
+    auto it = values_.find(key);
+    if (it == values_.end()) continue;
+    std::string joined;
+    std::stringstream items(it->second);
+    for (std::string item; std::getline(items, item, ',');) {
+      item.erase(0, item.find_first_not_of(" \t"));
+      item.erase(item.find_last_not_of(" \t") + 1);
+      if (item.empty()) continue;
+      joined += (joined.empty() ? "" : ",") + resolve(item);
+    }
+    it->second = joined;
+  }
 }
 
 WorkerConfig WorkerConfig::fromMap(std::map<std::string, std::string> values) {

@@ -12,7 +12,9 @@ namespace sluice {
 
 class WorkerConfig {
  public:
-  // Reads and checks a YAML file. The error names the file and, for YAML errors, the line.
+  // Reads and checks a YAML file. The error names the file and, for YAML errors, the line. Relative
+  // file and folder paths in it (state files, plugin.path, file.allowed.paths, embedded.bootstrap.file)
+  // are resolved against the file's folder.
   static Result<WorkerConfig> load(const std::string& path);
   static Result<WorkerConfig> fromYaml(const std::string& text, const std::string& origin = "<string>");
   static WorkerConfig fromMap(std::map<std::string, std::string> values);
@@ -37,6 +39,8 @@ class WorkerConfig {
   // Keys this worker understands; anything else is reported as unknown (Connect logs it).
   static const std::vector<std::string>& knownKeys();
   std::vector<std::string> unknownKeys() const;
+  // Makes the relative paths of the keys load() names absolute, below `folder`.
+  void resolvePathsAgainst(const std::string& folder);
 
  private:
   std::map<std::string, std::string> values_;

@@ -71,7 +71,11 @@ const std::vector<WorkerKey>& workerKeys() {
   static const std::vector<WorkerKey> keys = {
       text("bootstrap.servers", "embedded",
            "Kafka brokers (host:port,...), or `embedded` for an in-process librdkafka mock cluster (tests and demos)."),
-      list("plugin.path", "", "Folders scanned for plugin `.so` files, besides the built-in plugin folder."),
+      list("plugin.path", "",
+           "Folders scanned for plugin `.so` files, besides the built-in plugin folder (relative: to the config file's folder)."),
+      text("plugin.path.permissions", "strict",
+           "`strict`: a plugin file, its folder and every folder above must be safe from other local users "
+           "(see docs/security.md) or the file is refused; `relaxed`: no such check (development only)."),
       {"listeners", WorkerKeyType::Listeners, "", 0, 0,
        "Comma-separated `http://host:port` and `https://host:port` REST listeners, served side by side (empty host: "
        "every interface; port 0 picks a free port). Wins over rest.host.name and rest.port. An https listener needs a keystore "
@@ -128,8 +132,10 @@ const std::vector<WorkerKey>& workerKeys() {
       list("rest.auth.admin.principals", "", "User names and client certificates (`CN=name`) that may change connectors."),
       list("rest.auth.readonly.principals", "", "User names and client certificates (`CN=name`) that may only read (GET)."),
       text("rest.auth.default.role", "admin", "Role of an authenticated principal in neither list: admin, read-only or none."),
-      text("offset.storage.file.filename", "", "Source offsets file (empty: offsets are kept in memory only)."),
-      text("config.storage.file.filename", "", "Connector configs file (empty: connectors are not kept across restarts)."),
+      text("offset.storage.file.filename", "",
+           "Source offsets file (empty: offsets are kept in memory only; relative: to the config file's folder)."),
+      text("config.storage.file.filename", "",
+           "Connector configs file (empty: connectors are not kept across restarts; relative: to the config file's folder)."),
       longInt("offset.flush.interval.ms", "10000", 0, kLongMax,
               "How often source offsets are flushed to the offset file, in ms (at least every 10 ms)."),
       longInt("offset.flush.timeout.ms", "5000", 0, kLongMax, "Accepted as Connect does; not used by Sluice."),
@@ -142,11 +148,16 @@ const std::vector<WorkerKey>& workerKeys() {
        "Level of every logger at start; /admin/loggers changes it at run time."},
       integer("embedded.brokers", "1", 1, 32, "Brokers of the embedded cluster."),
       integer("embedded.partitions", "3", 1, 10000, "Partitions of topics the embedded cluster creates."),
-      text("embedded.bootstrap.file", "", "File the embedded cluster's bootstrap address is written to."),
+      text("embedded.bootstrap.file", "",
+           "File the embedded cluster's bootstrap address is written to (relative: to the config file's folder)."),
       list("embedded.topics", "", "Topics created in the embedded cluster at start, `name:partitions,...`."),
       boolean("topic.tracking.enable", "true", "Track the topics each connector uses (GET /connectors/{name}/topics)."),
       boolean("topic.tracking.allow.reset", "true", "Allow PUT /connectors/{name}/topics/reset."),
       integer("plugin.scan.interval.ms", "1000", 1, kIntMax, "How often plugin folders are scanned for new files, in ms."),
+      list("file.allowed.paths", "",
+           "Folders the file connectors (FileStreamSource, FileStreamSink) may read and write below; paths are "
+           "resolved (links, `..`) before the check and a connector outside them gets 400. Empty: any path the "
+           "worker's user can open. Set it whenever the REST API is reachable by anybody but the worker's owner."),
       text("group.id", "", "Accepted as Connect does (a distributed-mode key); not used by Sluice."),
       // Secure Kafka connections (docs/security.md): the worker's own admin clients use these (and,
       // with SSL or SASL_SSL, the ssl.keystore.* / ssl.truststore.* / ssl.key.password keys above),

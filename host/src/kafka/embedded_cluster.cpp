@@ -1,6 +1,12 @@
 #include "kafka/embedded_cluster.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <random>
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
@@ -10,6 +16,7 @@
 #include <sluice/text.hpp>
 
 #include "common/logging.hpp"
+#include "common/private_folder.hpp"
 
 namespace sluice {
 
@@ -207,14 +214,22 @@ Result<std::string> EmbeddedCluster::writeBootstrapFile(const std::string& path)
   namespace fs = std::filesystem;
   fs::path target(path);
   std::error_code ec;
-  if (target.has_parent_path()) fs::create_directories(target.parent_path(), ec);
+  if (target.has_parent_path()) {
+    auto made = createPrivateDirectories(target.parent_path().string());
+    if (!made.ok()) return Error{"embedded Kafka: " + made.error()};
+  }
+  // A fresh name created with O_EXCL | O_NOFOLLOW: a link another user planted at a fixed
+  // "<path>.tmp" would otherwise have this (perhaps root) process overwrite the file it points to.
   fs::path tmp = target;
-  tmp += ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << bootstrap_ << "\n";
-    out.flush();
-    if (!out) return Error{"embedded Kafka: cannot write the bootstrap file " + tmp.string()};
+  tmp += ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(std::random_device{}());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd < 0) return Error{"embedded Kafka: cannot create " + tmp.string() + ": " + std::strerror(errno)};
+  std::string line = bootstrap_ + "\n";
+  bool written = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+  ::close(fd);
+  if (!written) {
+    fs::remove(tmp, ec);
+    return Error{"embedded Kafka: cannot write the bootstrap file " + tmp.string()};
   }
   fs::rename(tmp, target, ec);
   if (ec) return Error{"embedded Kafka: cannot write the bootstrap file " + path + ": " + ec.message()};

@@ -36,9 +36,10 @@ Result<FileStamp> stampOf(const std::string& path) {
   return stampFrom(st);
 }
 
-Result<PluginFile> readPluginFile(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return refuse(path, std::string("cannot open: ") + std::strerror(errno));
+Result<PluginFile> readPluginFile(const std::string& path, PluginPermissions permissions) {
+  auto opened = openPluginFile(path, permissions);
+  if (!opened.ok()) return Error{opened.error()};
+  int fd = opened.value();
   struct stat before {};
   if (::fstat(fd, &before) != 0) {
     int err = errno;

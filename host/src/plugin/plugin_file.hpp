@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/result.hpp"
+#include "plugin/plugin_permissions.hpp"
 
 namespace sluice {
 
@@ -32,10 +33,11 @@ struct PluginFile {
 // The stamp of `path`, or why it cannot be stat'ed.
 Result<FileStamp> stampOf(const std::string& path);
 
-// Reads all of `path`. Refused ("<path>: <cause>") when it cannot be read, is larger than
-// kMaxPluginFileBytes, or changed while it was read (still being written).
+// Reads all of `path`. Refused ("<path>: <cause>") when `permissions` refuse it (before a byte
+// is read), it cannot be read, is larger than kMaxPluginFileBytes, or changed while it was read
+// (still being written).
 inline constexpr uint64_t kMaxPluginFileBytes = uint64_t{1} << 30;
-Result<PluginFile> readPluginFile(const std::string& path);
+Result<PluginFile> readPluginFile(const std::string& path, PluginPermissions permissions = PluginPermissions::Strict);
 
 // The *.so files directly inside `dir` with their stamps, sorted by path (absolute, normalized),
 // so duplicate names resolve the same way on every scan.

@@ -52,8 +52,8 @@ bool isValidPluginName(const std::string& name) {
   return std::regex_match(name, kName);
 }
 
-Result<std::vector<PluginPtr>> loadPluginFile(const std::string& path) {
-  auto file = readPluginFile(path);
+Result<std::vector<PluginPtr>> loadPluginFile(const std::string& path, PluginPermissions permissions) {
+  auto file = readPluginFile(path, permissions);
   if (!file.ok()) return Error{file.error()};
   return loadPluginFile(file.value());
 }

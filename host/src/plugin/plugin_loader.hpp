@@ -19,7 +19,7 @@ inline constexpr uint32_t kConfigDefSizeV1_0 = 56;
 inline constexpr uint32_t kRecordSizeV1_0 = 120;
 
 // Loads `path` and returns its plugins, or the reason it was refused ("<path>: <cause>").
-Result<std::vector<PluginPtr>> loadPluginFile(const std::string& path);
+Result<std::vector<PluginPtr>> loadPluginFile(const std::string& path, PluginPermissions permissions = PluginPermissions::Strict);
 // The same for a file already read (the registry compares versions before loading one).
 Result<std::vector<PluginPtr>> loadPluginFile(const PluginFile& file);
 

@@ -52,9 +52,19 @@ std::string PluginRegistry::refuse(const std::string& path, std::string reason) 
   return reason;
 }
 
+void PluginRegistry::setPermissions(PluginPermissions permissions) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  permissions_ = permissions;
+}
+
 std::string PluginRegistry::loadFile(const std::string& path) {
   auto log = logger("sluice.plugins");
-  auto file = readPluginFile(path);
+  PluginPermissions permissions;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    permissions = permissions_;
+  }
+  auto file = readPluginFile(path, permissions);
   {
     std::lock_guard<std::mutex> lock(mutex_);
     FileState& state = files_[path];

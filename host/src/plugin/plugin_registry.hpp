@@ -23,6 +23,8 @@ struct RefusedPlugin {
 
 class PluginRegistry {
  public:
+  // How plugin files are checked before they are read (plugin.path.permissions); strict unless set.
+  void setPermissions(PluginPermissions permissions);
   // Loads (or reloads) one file. Returns "" when accepted or unchanged, else the reason (also
   // recorded in refused()).
   std::string loadFile(const std::string& path);
@@ -52,6 +54,7 @@ class PluginRegistry {
   std::string addVersion(const std::string& path, uint64_t hash, const std::vector<PluginPtr>& found);
 
   mutable std::mutex mutex_;
+  PluginPermissions permissions_ = PluginPermissions::Strict;
   std::map<std::string, PluginPtr> byName_;   // names and aliases
   std::map<std::string, PluginPtr> plugins_;  // names only
   std::map<std::string, RefusedPlugin> refused_;

@@ -365,7 +365,7 @@ std::string invalidConfigMessage(const ConfigInfos& infos) {
 
 ConnectorValidation validateConnectorConfig(const std::map<std::string, std::string>& config,
                                             const PluginRegistry& registry, const std::set<std::string>& nullKeys,
-                                            OverridePolicy policy) {
+                                            OverridePolicy policy, std::shared_ptr<const WorkerConfig> worker) {
   ConnectorValidation v;
   auto cls = config.find("connector.class");
   if (cls == config.end() || trim(cls->second).empty()) {
@@ -402,6 +402,7 @@ ConnectorValidation validateConnectorConfig(const std::map<std::string, std::str
   // required from the user; the plugin's own validate() sees them as its tasks will.
   PipelineSpec probe;
   probe.connector = config.count("name") ? config.at("name") : "";
+  probe.worker = std::move(worker);
   auto supplied = hostSuppliedProps(probe);
   std::vector<ConfigKey> own;
   for (const auto& k : v.plugin->config) {
@@ -412,6 +413,8 @@ ConnectorValidation validateConnectorConfig(const std::map<std::string, std::str
   b.addTable(own, config, "", v.effective);
   auto pluginView = config;
   for (const auto& [k, value] : supplied) pluginView.emplace(k, value);
+  // The worker's confinement is not the client's to lift: its value wins, as it does in the tasks.
+  if (auto allowed = supplied.find("file.allowed.paths"); allowed != supplied.end()) pluginView[allowed->first] = allowed->second;
   for (const auto& [k, message] : runPluginValidate(*v.plugin, pluginView)) b.addError(k, message, config);
   validateConverters(b, config, v.effective);
   for (const auto& k : nullKeys) {

@@ -4,12 +4,14 @@
 // keys, the plugin's own table and validate() hook, transforms/predicates chains and converters,
 // with Connect's messages. Produces the ConfigInfos document and the effective config.
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "config/client_override_policy.hpp"
+#include "config/worker_config.hpp"
 #include "plugin/plugin_descriptor.hpp"
 #include "plugin/plugin_registry.hpp"
 
@@ -58,11 +60,13 @@ std::vector<ConfigKey> connectorPluginConfigKeys(const PluginDescriptor& plugin)
 
 // `nullKeys` are keys the client sent as JSON null (reported as errors, as Connect does). Client
 // overrides (`producer.override.*`, ...) are listed after the connector's keys, each with the
-// worker's `policy` verdict, as Connect's AbstractHerder.validateClientOverrides does.
+// worker's `policy` verdict, as Connect's AbstractHerder.validateClientOverrides does. `worker`
+// supplies what the host hands to every task (file.allowed.paths), so validate() sees it too.
 ConnectorValidation validateConnectorConfig(const std::map<std::string, std::string>& config,
                                             const PluginRegistry& registry,
                                             const std::set<std::string>& nullKeys = {},
-                                            OverridePolicy policy = OverridePolicy::All);
+                                            OverridePolicy policy = OverridePolicy::All,
+                                            std::shared_ptr<const WorkerConfig> worker = nullptr);
 
 // "Connector configuration is invalid and contains the following N error(s):\n...".
 std::string invalidConfigMessage(const ConfigInfos& infos);

@@ -208,7 +208,7 @@ ConnectorValidation Herder::validate(const std::map<std::string, std::string>& c
                                      const std::set<std::string>& nullKeys) const {
   auto policy = parseOverridePolicy(worker_->get("connector.client.config.override.policy", "All")).value_or(OverridePolicy::All);
   return validateWithProviders(config, *worker_, [&](const std::map<std::string, std::string>& resolved) {
-    return validateConnectorConfig(resolved, *registry_, nullKeys, policy);
+    return validateConnectorConfig(resolved, *registry_, nullKeys, policy, worker_);
   });
 }
 

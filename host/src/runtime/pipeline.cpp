@@ -492,12 +492,16 @@ void PipelineImpl::close() {
 }  // namespace
 
 std::map<std::string, std::string> hostSuppliedProps(const PipelineSpec& spec) {
-  return {{"name", spec.connector},
-          {"task.id", std::to_string(spec.taskId)},
-          {"task.count", std::to_string(spec.taskCount)},
-          {"task.generation", std::to_string(spec.generation)},
-          {"bootstrap.servers", spec.worker ? spec.worker->bootstrapServers() : "localhost:9092"},
-          {"group.id", "connect-" + spec.connector}};
+  std::map<std::string, std::string> props = {{"name", spec.connector},
+                                              {"task.id", std::to_string(spec.taskId)},
+                                              {"task.count", std::to_string(spec.taskCount)},
+                                              {"task.generation", std::to_string(spec.generation)},
+                                              {"bootstrap.servers", spec.worker ? spec.worker->bootstrapServers() : "localhost:9092"},
+                                              {"group.id", "connect-" + spec.connector}};
+  // The folders the file connectors are confined to (docs/security.md, "Files").
+  if (spec.worker && !spec.worker->get("file.allowed.paths").empty())
+    props["file.allowed.paths"] = spec.worker->get("file.allowed.paths");
+  return props;
 }
 
 Result<std::unique_ptr<Pipeline>> Pipeline::build(const PipelineSpec& spec) {

@@ -9,6 +9,7 @@
 
 #include "common/logging.hpp"
 #include "config/worker_config.hpp"
+#include "plugin/plugin_permissions.hpp"
 #include "plugin/plugin_registry.hpp"
 #include "runtime/frame_channel.hpp"
 #include "runtime/task_protocol.hpp"
@@ -123,6 +124,8 @@ class TaskHost {
       // The worker already logged what its scan accepted and refused; at every restart again it
       // would only bury the crash that caused it.
       logger("sluice.plugins")->set_level(spdlog::level::off);
+      // The worker refused a bad value before it started any task.
+      registry_.setPermissions(parsePluginPermissions(worker_.get("plugin.path.permissions", "strict")).value_or(PluginPermissions::Strict));
       for (const auto& dir : msg.at("pluginDirs").get<std::vector<std::string>>()) registry_.scanDirectory(dir);
       PipelineSpec spec;
       specFromJson(msg.at("spec"), spec);

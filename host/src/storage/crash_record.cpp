@@ -9,10 +9,12 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "common/logging.hpp"
+#include "common/private_folder.hpp"
 #include "common/signal_safe_writer.hpp"
 
 namespace fs = std::filesystem;
@@ -93,7 +95,8 @@ std::vector<CrashRecord> readCrashRecords(const std::string& dir) {
   std::error_code ec;
   auto log = logger("sluice.worker");
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    if (!entry.is_regular_file(ec) || !isRecordFile(entry.path())) continue;
+    // symlink_status: a link planted among the records is not followed.
+    if (!fs::is_regular_file(entry.symlink_status(ec)) || !isRecordFile(entry.path())) continue;
     std::ifstream in(entry.path());
     std::stringstream text;
     text << in.rdbuf();
@@ -133,19 +136,27 @@ void clearCrashRecords(const std::string& dir, const std::string& connector) {
 
 bool prepareCrashRecordTarget(const std::string& dir, CrashRecordTarget& target) {
   if (dir.empty()) return false;
+  if (!createPrivateDirectories(dir).ok()) return false;
   std::error_code ec;
-  fs::create_directories(dir, ec);
-  std::string path = (fs::absolute(dir, ec) / (kPrefix + std::to_string(::getpid()) + kSuffix)).string();
+  std::string name = kPrefix + std::to_string(::getpid()) + kSuffix;
+  std::string path = (fs::absolute(dir, ec) / name).string();
+  char random[24];
+  std::snprintf(random, sizeof random, "%016llx",
+                (static_cast<unsigned long long>(std::random_device{}()) << 32) ^ std::random_device{}());
+  std::string tmpPath = (fs::absolute(dir, ec) / ("." + name + ".tmp-" + random)).string();
   size_t used = 0, usedTmp = 0;
   return append(target.path, sizeof target.path, used, path.c_str()) &&
-         append(target.tmpPath, sizeof target.tmpPath, usedTmp, path.c_str()) &&
-         append(target.tmpPath, sizeof target.tmpPath, usedTmp, ".tmp");
+         append(target.tmpPath, sizeof target.tmpPath, usedTmp, tmpPath.c_str());
 }
 
 bool writeCrashRecord(const CrashRecordTarget& target, const PluginCall& call, int signal, int exitCode, int64_t timeMs) noexcept {
   if (!call.site || target.path[0] == '\0') return false;
   const PluginCallSite& site = *call.site;
-  int fd = ::open(target.tmpPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  // The temp name is known in advance (no allocation in a signal handler), so whatever is there is
+  // removed (a planted link itself, not its target) and the file created anew: O_EXCL | O_NOFOLLOW
+  // fail rather than write through a link planted in between.
+  ::unlink(target.tmpPath);
+  int fd = ::open(target.tmpPath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0) return false;
   bool ok;
   {

@@ -45,7 +45,7 @@ void clearCrashRecords(const std::string& dir, const std::string& connector);
 // Pre-formatted at worker start, so the signal handler only copies bytes.
 struct CrashRecordTarget {
   char path[4096] = {0};
-  char tmpPath[4096 + 8] = {0};
+  char tmpPath[4096 + 40] = {0};  // <dir>/.sluice-crash-<pid>.json.tmp-<random>: not guessable in advance
 };
 // The target for this process in dir; false when dir is "" or the path would be too long.
 bool prepareCrashRecordTarget(const std::string& dir, CrashRecordTarget& target);
