@@ -30,11 +30,13 @@ FUZZ_TARGETS ?= rest_body worker_yaml connector_config json_converter datagen_sc
 deps:
 	@scripts/install-deps.sh
 
+# umask 022: the worker refuses plugins that group or others could write (plugin.path.permissions),
+# so the built-in plugins must not inherit a shell's umask 002.
 configure: deps
-	@cmake -S . -B $(BUILD_DIR) -G Ninja $(CMAKE_FLAGS) >/dev/null
+	@umask 022 && cmake -S . -B $(BUILD_DIR) -G Ninja $(CMAKE_FLAGS) >/dev/null
 
 build: configure
-	@cmake --build $(BUILD_DIR) -j $(JOBS)
+	@umask 022 && cmake --build $(BUILD_DIR) -j $(JOBS)
 
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)

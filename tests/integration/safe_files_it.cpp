@@ -43,7 +43,8 @@ std::string copyMarkerPlugin(const std::string& folder, uid_t owner = 0, gid_t g
 // with SLUICE_CONSTRUCTOR_MARKER set to `marker`. Stderr goes to `logPath`.
 class WorkerAsUser {
  public:
-  WorkerAsUser(const std::string& config, const std::string& logPath, const std::string& marker, bool unprivileged)
+  WorkerAsUser(const std::string& config, const std::string& logPath, const std::string& marker, bool unprivileged,
+               const std::string& binary = SLUICE_BINARY)
       : log_(logPath) {
     pid_ = ::fork();
     if (pid_ == 0) {
@@ -55,7 +56,7 @@ class WorkerAsUser {
         ::execlp("setpriv", "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", SLUICE_BINARY, "worker",
                  config.c_str(), static_cast<char*>(nullptr));
       else
-        ::execl(SLUICE_BINARY, SLUICE_BINARY, "worker", config.c_str(), static_cast<char*>(nullptr));
+        ::execl(binary.c_str(), binary.c_str(), "worker", config.c_str(), static_cast<char*>(nullptr));
       ::_exit(127);
     }
   }
@@ -142,6 +143,27 @@ TEST(SafeFiles, APluginAnotherUserCouldWriteIsRefusedBeforeItIsMapped) {
   ASSERT_TRUE(relaxed.waitUntilScanned()) << relaxed.log();
   EXPECT_TRUE(contains(relaxed.log(), "registered sink plugin 'constructor-marker'")) << relaxed.log();
   EXPECT_TRUE(fs::exists(marker)) << relaxed.log();
+}
+
+// A folder above the worker's own executable is trusted as the executable is: whoever can replace
+// it can replace the worker binary already. So a build tree cloned below a folder others can write
+// still loads its built-in plugins (bin/../plugins), while the same folder above a plugin.path
+// folder of another executable is refused (the case above).
+TEST(SafeFiles, FoldersAboveTheWorkersOwnExecutableAreTrustedAsTheExecutableIs) {
+  TempDir dir;
+  ::chmod(dir.file("").c_str(), 0755);
+  std::string tree = makeFolder(dir.file("tree"), 0777);
+  std::string binary = makeFolder(tree + "/bin", 0755) + "/sluice";
+  fs::copy_file(SLUICE_BINARY, binary);
+  ::chmod(binary.c_str(), 0755);
+  copyMarkerPlugin(makeFolder(tree + "/plugins", 0755));
+
+  std::string marker = dir.file("marker");
+  auto config = writeConfig(dir, "w.yaml", {});
+  WorkerAsUser worker(config, dir.file("w.log"), marker, false, binary);
+  ASSERT_TRUE(worker.waitUntilScanned()) << worker.log();
+  EXPECT_TRUE(contains(worker.log(), "registered sink plugin 'constructor-marker'")) << worker.log();
+  EXPECT_TRUE(fs::exists(marker)) << worker.log();
 }
 
 // The other side: a worker run by an unprivileged user loads the plugins that user owns and the

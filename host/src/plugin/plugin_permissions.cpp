@@ -76,6 +76,21 @@ std::string ownProblem(const struct stat& st, const std::string& kind, const std
   return "";
 }
 
+// The folders the running executable lies under. Whoever can replace one of them can already
+// replace the worker itself, so they are trusted as the executable is (and the build tree, where the
+// built-in plugins and the worker live side by side, works whoever owns the folders it was cloned into).
+bool isAboveExecutable(const std::filesystem::path& folder) {
+  static const std::filesystem::path exe = [] {
+    std::error_code ec;
+    return std::filesystem::read_symlink("/proc/self/exe", ec);
+  }();
+  if (exe.empty()) return false;
+  auto f = folder.begin(), e = exe.begin();
+  for (; f != folder.end(); ++f, ++e)
+    if (e == exe.end() || *f != *e) return false;
+  return e != exe.end();
+}
+
 Result<int> openStrict(const std::string& path) {
   namespace fs = std::filesystem;
   char resolved[PATH_MAX];
@@ -91,7 +106,9 @@ Result<int> openStrict(const std::string& path) {
     struct stat st {};
     if (::fstat(dir.get(), &st) != 0) return refuse(path, "cannot stat " + walked.string() + ": " + std::strerror(errno));
     bool isPluginFolder = part == folder.end();
-    std::string problem = isPluginFolder ? ownProblem(st, "plugin folder", walked.string()) : ancestorProblem(st, walked.string());
+    std::string problem = isPluginFolder          ? ownProblem(st, "plugin folder", walked.string())
+                          : isAboveExecutable(walked) ? ""
+                                                      : ancestorProblem(st, walked.string());
     if (!problem.empty()) return refuse(path, problem);
     if (isPluginFolder) break;
     walked /= *part;

@@ -5,7 +5,9 @@
 // run code as that user, root included. Strict mode checks the path as OpenSSH's StrictModes checks
 // authorized_keys (sshd(8)): the file and its folder owned by the worker's user or root and not
 // writable by group or others, every folder above owned by that user or root and not writable by
-// group or others unless sticky (as /tmp is: there nobody can rename what they do not own).
+// group or others unless sticky (as /tmp is: there nobody can rename what they do not own). Folders
+// that also lie above the worker's executable are exempt from that last rule: whoever controls them
+// controls the worker binary already.
 // The checks are made on the descriptors that are then used (openat(2) with O_NOFOLLOW, fstat(2)),
 // never on names that could be swapped between the check and the read.
 #include <optional>
