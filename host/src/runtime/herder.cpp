@@ -605,7 +605,9 @@ void Herder::alterOffsets(const std::string& name, const std::vector<OffsetEntry
     if (c.target != TargetState::Stopped || !c.tasks.empty()) throw HerderError(400, notStoppedMessage(name));
     bool framework = usesFrameworkOffsets(c.type, c.config);
     for (const auto& e : entries) {
-      if (!framework) {
+      // Sink connectors take Connect's sink format whatever feeds them; so does a kafka-source
+      // connector, whose offsets are its consumer group's.
+      if (c.type == ConnectorType::Sink || !framework) {
         checkSinkEntry(e);
       } else {
         checkFlat(e.partition, "partition");

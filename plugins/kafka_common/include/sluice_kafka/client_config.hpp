@@ -10,6 +10,7 @@
 #include "sluice_kafka/client_security.hpp"
 
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -45,6 +46,7 @@ inline rd_kafka_conf_t* buildClientConf(const Config& config, const ClientConfig
   // Java's security keys are then translated to librdkafka's (client_security.hpp).
   const std::string overridePrefix = prefix + "override.";
   std::map<std::string, std::string> userSettings;
+  std::set<std::string> fromOverride;  // settings an override gave, named so in errors
   for (const bool overrides : {false, true}) {
     for (const auto& [key, value] : config.all()) {
       if (key.size() <= prefix.size() || key.compare(0, prefix.size(), prefix) != 0) continue;
@@ -53,11 +55,17 @@ inline rd_kafka_conf_t* buildClientConf(const Config& config, const ClientConfig
       std::string k = key.substr(isOverride ? overridePrefix.size() : prefix.size());
       bool own = false;
       for (const auto& o : spec.ownKeys) own = own || o == k;
-      if (!own && !k.empty()) userSettings[k] = value;
+      if (own || k.empty()) continue;
+      userSettings[k] = value;
+      if (isOverride) fromOverride.insert(k);
     }
   }
   if (std::string error = setClientSettings(conf, ClientSettings(userSettings.begin(), userSettings.end()), prefix); !error.empty()) {
     rd_kafka_conf_destroy(conf);
+    for (const auto& k : fromOverride) {
+      const std::string shown = "configuration " + prefix + k + ":";
+      if (auto at = error.find(shown); at != std::string::npos) error.replace(at, shown.size(), "configuration " + overridePrefix + k + ":");
+    }
     throw ConfigError(error);
   }
   for (const auto& [k, v] : spec.enforced) set(k, v, k);
