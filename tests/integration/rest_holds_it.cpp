@@ -39,18 +39,6 @@ struct WorkerUnderTest {
   int port = 0;
 };
 
-int connectTo(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
 
 bool sendAll(int fd, const std::string& bytes) {
   size_t sent = 0;
@@ -88,7 +76,7 @@ Reply parseRawReply(const std::string& raw) {
 
 // A chunked POST /connectors of `total` bytes, sent until done or until the server stops reading.
 Reply postChunked(int port, const std::string& name, size_t total) {
-  int fd = connectTo(port);
+  int fd = connectLoopback(port);
   std::string head = "POST /connectors HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                      "Transfer-Encoding: chunked\r\n\r\n";
   std::string start = json{{"name", name}, {"config", srcCfg(name)}}.dump();
@@ -184,8 +172,8 @@ TEST(RestHoldsIt, AHugeChunkedBodyIsNotBuffered) {
 TEST(RestHoldsIt, SlowAndIdleClientsDoNotStarveOthers) {
   WorkerUnderTest w(Settings{{"rest.header.timeout.ms", "3000"}});
   std::vector<int> slow, idle;
-  for (int i = 0; i < 64; ++i) slow.push_back(connectTo(w.port));
-  for (int i = 0; i < 20; ++i) idle.push_back(connectTo(w.port));
+  for (int i = 0; i < 64; ++i) slow.push_back(connectLoopback(w.port));
+  for (int i = 0; i < 20; ++i) idle.push_back(connectLoopback(w.port));
   for (int fd : slow) ASSERT_GE(fd, 0);
   for (int fd : idle) ASSERT_GE(fd, 0);
   for (int fd : slow) sendAll(fd, "GET / HTTP/1.1\r\nHost: x\r\n");

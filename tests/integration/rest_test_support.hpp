@@ -96,8 +96,8 @@ class Http {
   httplib::Client client_;
 };
 
-// Sends raw bytes and returns whatever the server answers before closing (or within 5 s).
-inline std::string rawRequest(int port, const std::string& bytes) {
+// A TCP connection to 127.0.0.1:port, or -1.
+inline int connectLoopback(int port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -105,8 +105,15 @@ inline std::string rawRequest(int port, const std::string& bytes) {
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     ::close(fd);
-    return "";
+    return -1;
   }
+  return fd;
+}
+
+// Sends raw bytes and returns whatever the server answers before closing (or within 5 s).
+inline std::string rawRequest(int port, const std::string& bytes) {
+  int fd = connectLoopback(port);
+  if (fd < 0) return "";
   timeval tv{5, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   (void)!::write(fd, bytes.data(), bytes.size());
